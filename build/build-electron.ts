@@ -1,0 +1,4 @@
+// `npm run build` (after `vite build`): the Electron main and preload bundles.
+import { buildElectron } from '../electron/hosts/electron-build';
+
+await buildElectron();

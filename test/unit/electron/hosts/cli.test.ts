@@ -1,0 +1,105 @@
+// The `dpx` command as users and scripts run it: a real process, its stdout, stderr and exit code.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoFixture, type Fixture } from '../../../helpers/workspace-fixture';
+
+const BIN = resolve(import.meta.dirname, '../../../../bin/dpx.js');
+
+function dpx(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('dpx CLI', { timeout: 30_000 }, () => {
+  let fixture: Fixture | null = null;
+  afterEach(async () => {
+    await fixture?.dispose();
+    fixture = null;
+  });
+
+  it('catalog list --json prints every demo product with the documented fields', () => {
+    const r = dpx('catalog', 'list', '--json');
+    expect(r.code).toBe(0);
+    const products = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    const byId = Object.fromEntries(products.map((p) => [p.id, p]));
+    expect(Object.keys(byId).sort()).toEqual(['customers.profile', 'marketing.ad-targeting', 'sales.daily-totals', 'sales.orders']);
+    expect(byId['sales.orders']).toMatchObject({ name: 'Orders', domain: 'sales', owner: 'sales-platform', alignment: 'source', tier: 'silver', modes: ['stream', 'batch', 'rest'] });
+    expect(byId['sales.daily-totals']).toMatchObject({ alignment: 'aggregate', tier: 'gold', modes: ['batch'] });
+    expect(byId['customers.profile']).toMatchObject({ alignment: 'source', tier: 'bronze', modes: ['stream', 'batch'] });
+    expect(byId['marketing.ad-targeting']).toMatchObject({ alignment: 'consumer', tier: 'silver', modes: ['batch', 'rest'] });
+  });
+
+  it('catalog list prints a readable table', () => {
+    const r = dpx('catalog', 'list');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+DOMAIN\s+OWNER\s+ALIGNMENT\s+TIER\s+MODES/);
+    expect(r.stdout).toMatch(/sales\.orders\s+Orders\s+sales\s+sales-platform\s+source\s+silver\s+stream,batch,rest/);
+  });
+
+  it('catalog show gives ports, schema, lineage and snapshot days', () => {
+    const r = dpx('catalog', 'show', 'sales.orders', '--json');
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p.ports.map((x: { mode: string; address: string }) => `${x.mode} ${x.address}`)).toEqual([
+      'stream kafka://kafka.sales.acme.example:9092/sales.orders.v1',
+      'batch s3://acme-lake/sales.orders/',
+      'rest https://api.acme.example/sales/orders/v1',
+    ]);
+    expect(p.relation).toEqual({ kind: 'fact', keyField: 'order_id', eventTimeField: 'ordered_at' });
+    expect(p.consumers.sort()).toEqual(['marketing.ad-targeting', 'sales.daily-totals']);
+    expect(p.schema[0].fields.find((f: { name: string }) => f.name === 'order_id')).toMatchObject({ primaryKey: true, required: true, logicalType: 'string' });
+    expect(p.snapshots).toHaveLength(30);
+    expect(p.snapshots[0]).toMatchObject({ date: '2026-10-01', files: 1 });
+    const text = dpx('catalog', 'show', 'sales.orders');
+    expect(text.stdout).toContain('silver (promises ≥ 99.99 % of records pass)');
+  });
+
+  it('catalog show of an unknown product is a usage error (exit 2)', () => {
+    const r = dpx('catalog', 'show', 'no.such');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('No product "no.such"');
+  });
+
+  it('lint --json on the demo: no findings, exit 0', () => {
+    const r = dpx('lint', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ findings: [] });
+  });
+
+  it('lint exits 1 with findings that name product, rule, severity, file and line', async () => {
+    fixture = await demoFixture();
+    await fixture.edit('contracts/customers.profile.odcs.yaml', (d) => d.setIn(['team', 'name'], 'marketing'));
+    await fixture.write('products/broken.odps.yaml', 'kind: DataProduct\nid: x\n  bad: indent\n');
+    const r = dpx('--workspace', fixture.dir, 'lint', '--json');
+    expect(r.code).toBe(1);
+    const { findings } = JSON.parse(r.stdout);
+    for (const f of findings) expect(Object.keys(f).sort()).toEqual(['file', 'line', 'message', 'product', 'rule', 'severity']);
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ product: 'customers.profile', rule: 'owner-mismatch', severity: 'error', line: 12 }),
+        expect.objectContaining({ product: 'broken.odps.yaml', rule: 'yaml-syntax', severity: 'error', line: 2 }),
+      ]),
+    );
+    const list = dpx('--workspace', fixture.dir, 'catalog', 'list', '--json');
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toHaveLength(4);
+    expect(list.stderr).toContain('broken.odps.yaml:2');
+  });
+
+  it('an unreadable workspace is exit 2 with the file and line', async () => {
+    expect(dpx('--workspace', '/nonexistent/ws', 'catalog', 'list').code).toBe(2);
+    fixture = await demoFixture();
+    await fixture.write('dpx.workspace.yaml', 'apiVersion: dpx/v1\nkind: Workspace\nname: x\ndescriptors: [products]\nconnections:\n  k:\n    type: kafka\n    bootstrap: localhost:9092\n    password: hunter2\n');
+    const r = dpx('--workspace', fixture.dir, 'catalog', 'list');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dpx\.workspace\.yaml:6: connections\.k/);
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
+  it('unknown commands and options are usage errors (exit 2)', () => {
+    expect(dpx('frobnicate').code).toBe(2);
+    expect(dpx('catalog', 'list', '--bogus').code).toBe(2);
+    expect(dpx('serve', '--port', 'eighty').code).toBe(2);
+  });
+});
