@@ -86,6 +86,12 @@ export async function loadWorkspace(pathArg: string): Promise<Workspace> {
   const file = info.isDirectory() ? join(abs, WORKSPACE_FILE) : abs;
   const read = await readYaml(file);
   if (!read.ok) throw new ApiError('WORKSPACE_UNREADABLE', `${file}${read.line ? `:${read.line}` : ''}: ${read.message}`, { file, line: read.line });
+  const secret = findLiteralSecret(read.source.value, []);
+  if (secret) {
+    const line = read.source.lineOf(secret);
+    const key = String(secret.at(-1));
+    throw new ApiError('WORKSPACE_UNREADABLE', `${file}${line ? `:${line}` : ''}: ${secret.join('.')}: secrets must not be written in workspace files; name it instead, e.g. ${key}Ref: env:MY_${key.toUpperCase()}`, { file, line });
+  }
   const parsed = workspaceFileSchema.safeParse(read.source.value);
   if (!parsed.success) {
     const first = describeIssues(read.source, parsed.error)[0]!;
@@ -111,6 +117,25 @@ export async function loadWorkspace(pathArg: string): Promise<Workspace> {
     }
   }
   return { root, file, config: parsed.data, descriptorFiles, missing, source: read.source };
+}
+
+const SECRET_KEYS = /^(password|passphrase|secret|secretAccessKey|token|apiKey|privateKey)$/i;
+
+/** The path of the first key that holds a secret value in plain text, if any. */
+function findLiteralSecret(value: unknown, path: Array<string | number>): Array<string | number> | null {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const hit = findLiteralSecret(v, [...path, i]);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEYS.test(k) && v !== null && v !== undefined) return [...path, k];
+      const hit = findLiteralSecret(v, [...path, k]);
+      if (hit) return hit;
+    }
+  }
+  return null;
 }
 
 async function findDescriptors(dir: string): Promise<string[]> {

@@ -93,7 +93,7 @@ describe('dpx CLI', { timeout: 30_000 }, () => {
     await fixture.write('dpx.workspace.yaml', 'apiVersion: dpx/v1\nkind: Workspace\nname: x\ndescriptors: [products]\nconnections:\n  k:\n    type: kafka\n    bootstrap: localhost:9092\n    password: hunter2\n');
     const r = dpx('--workspace', fixture.dir, 'catalog', 'list');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/dpx\.workspace\.yaml:6: connections\.k/);
+    expect(r.stderr).toMatch(/dpx\.workspace\.yaml:9: connections\.k\.password: secrets must not be written in workspace files; name it instead, e\.g\. passwordRef: env:MY_PASSWORD/);
     expect(r.stderr).not.toContain('hunter2');
   });
 
