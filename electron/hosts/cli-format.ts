@@ -1,5 +1,6 @@
 // How the CLI prints things: JSON for scripts (stable field names), aligned text for people.
-import type { CatalogList, SnapshotDay } from '../../shared/api/contract';
+import type { CatalogList } from '../../shared/api/contract';
+import type { SnapshotDaySummary } from '../../shared/model/snapshot';
 import type { Finding } from '../../shared/model/lint';
 import type { Product, SchemaField } from '../../shared/model/product';
 
@@ -25,7 +26,7 @@ export function printCatalogList(list: CatalogList, asJson: boolean): void {
   }
 }
 
-export function printProduct(p: Product, snapshots: SnapshotDay[], asJson: boolean): void {
+export function printProduct(p: Product, snapshots: SnapshotDaySummary[], asJson: boolean): void {
   if (asJson) return json({ ...p, snapshots });
   const lines = [
     `${p.name} (${p.id})  ${p.status}${p.version ? ` v${p.version}` : ''}`,

@@ -52,6 +52,8 @@ export async function generate(opts: GeneratorOptions, log: (s: string) => void 
     await c.run(`SET TimeZone = 'UTC'`);
     // u(i, salt) is a uniform number in [0, 1) determined by the row, the salt and the seed.
     await c.run(`CREATE MACRO u(i, salt) AS (hash(i, salt, ${opts.seed}::BIGINT) % 1000000007) / 1000000007.0`);
+    // pick(i, salt, n) is a whole number in [0, n): floor, since CAST would round up to n.
+    await c.run(`CREATE MACRO pick(i, salt, n) AS CAST(floor(u(i, salt) * n) AS INTEGER)`);
     await makeOrders(c, opts);
     await makeCustomers(c, opts);
     await makeDerived(c, opts);
@@ -91,15 +93,15 @@ async function makeOrders(c: DuckDBConnection, o: GeneratorOptions) {
         TIMESTAMPTZ '${o.start} 00:00:00+00' + to_days(CAST(i // ${o.ordersPerDay} AS INTEGER))
           -- busier afternoons: the square root bends the uniform draw toward the end of the day
           + to_microseconds(CAST(sqrt(u(i, 'time')) * 86399999999 AS BIGINT)) AS ordered_at,
-        ${stores}[1 + CAST(u(i, 'store') * ${STORES.length} AS INTEGER)] AS store_id,
-        1 + CAST(pow(u(i, 'customer'), 2) * ${o.customers} AS INTEGER) AS customer_no,
-        1 + CAST(u(i, 'lines') * 4 AS INTEGER) AS lines
+        ${stores}[1 + pick(i, 'store', ${STORES.length})] AS store_id,
+        1 + CAST(floor(pow(u(i, 'customer'), 2) * ${o.customers}) AS INTEGER) AS customer_no,
+        1 + pick(i, 'lines', 4) AS lines
       FROM range(${n}) t(i)
     ),
     lined AS (
       SELECT *, list_transform(range(lines), j -> {
-          'sku': printf('SKU-%05d', 1 + CAST(u(i * 8 + j, 'sku') * 5000 AS INTEGER)),
-          'qty': 1 + CAST(u(i * 8 + j, 'qty') * 3 AS INTEGER),
+          'sku': printf('SKU-%05d', 1 + pick(i * 8 + j, 'sku', 5000)),
+          'qty': 1 + pick(i * 8 + j, 'qty', 3),
           'unit_price': CAST(round(1 + u(i * 8 + j, 'price') * 99, 2) AS DECIMAL(10,2))
         }) AS items
       FROM base
@@ -129,7 +131,7 @@ async function makeCustomers(c: DuckDBConnection, o: GeneratorOptions) {
       SELECT n,
         -- 70 % existed before the first day (their first state is published at its start)
         CASE WHEN u(n, 'new') < 0.7 THEN 0 ELSE CAST(u(n, 'born') * ${span} AS BIGINT) END AS first_s,
-        1 + CAST(u(n, 'versions') * 4 AS INTEGER) AS versions
+        1 + pick(n, 'versions', 4) AS versions
       FROM range(1, ${o.customers + 1}) t(n)
     ),
     versions AS (
@@ -141,8 +143,8 @@ async function makeCustomers(c: DuckDBConnection, o: GeneratorOptions) {
       CASE WHEN u(n * 16 + v, 'badmail') < 0.004 THEN printf('customer%06d.example', n)
            ELSE printf('customer%06d@mail.example', n) END AS email,
       printf('Customer %d', n) AS full_name,
-      ${sqlList(COUNTRIES)}[1 + CAST(u(n, 'country') * ${COUNTRIES.length} AS INTEGER)] AS country,
-      ${sqlList(SEGMENTS)}[1 + CAST(u(n * 16 + v, 'segment') * ${SEGMENTS.length} AS INTEGER)] AS segment,
+      ${sqlList(COUNTRIES)}[1 + pick(n, 'country', ${COUNTRIES.length})] AS country,
+      ${sqlList(SEGMENTS)}[1 + pick(n * 16 + v, 'segment', ${SEGMENTS.length})] AS segment,
       u(n * 16 + v, 'optin') < 0.6 AS marketing_opt_in,
       TIMESTAMPTZ '${o.start} 00:00:00+00' + to_seconds(at_s) AS updated_at
     FROM versions`);
@@ -182,7 +184,8 @@ async function makeCaptures(c: DuckDBConnection, o: GeneratorOptions, dir: strin
   // Kafka stamps a record a little after the event happened; offsets follow that order per partition.
   await c.run(`CREATE TABLE order_records AS
     SELECT i AS row_no, order_id AS k,
-      ordered_at + to_milliseconds(CAST(u(i, 'delay') * 1500 AS BIGINT)) AS ts,
+      -- Kafka timestamps are whole milliseconds.
+      date_trunc('millisecond', ordered_at + to_milliseconds(CAST(u(i, 'delay') * 1500 AS BIGINT))) AS ts,
       CAST(hash(order_id) % 3 AS INTEGER) AS partition,
       CASE WHEN i = ${POISON_ORDER_ROW} THEN '\\xFF\\xFE{"order_id": "O-'::BLOB
            ELSE encode(json_object('order_id', order_id, 'customer_id', customer_id, 'store_id', store_id,
@@ -193,7 +196,7 @@ async function makeCaptures(c: DuckDBConnection, o: GeneratorOptions, dir: strin
   await writeCapture(c, 'order_records', 'sales.orders.v1', join(dir, 'sales.orders.v1.parquet'));
   await c.run(`CREATE TABLE customer_records AS
     SELECT row_number() OVER (ORDER BY updated_at, customer_id) AS row_no, customer_id AS k,
-      updated_at + to_milliseconds(CAST(u(hash(customer_id, updated_at), 'delay') * 1500 AS BIGINT)) AS ts,
+      date_trunc('millisecond', updated_at + to_milliseconds(CAST(u(hash(customer_id, updated_at), 'delay') * 1500 AS BIGINT))) AS ts,
       CAST(hash(customer_id) % 3 AS INTEGER) AS partition,
       encode(json_object('customer_id', customer_id, 'email', email, 'full_name', full_name, 'country', country,
         'segment', segment, 'marketing_opt_in', marketing_opt_in, 'updated_at', ${iso('updated_at')})::VARCHAR) AS value,

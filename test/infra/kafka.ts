@@ -132,10 +132,11 @@ export async function probeKafka(env: KafkaEnv): Promise<boolean> {
 
 /** Keeps earlier ports (formatted storage refers to the controller's address) unless taken. */
 async function choosePorts(meta: KafkaMeta | null): Promise<KafkaMeta['ports']> {
+  // 19092-19094 when free, so the examples/local workspace finds the broker without settings.
   const want = {
-    plain: envPort('DPX_KAFKA_PORT') ?? meta?.ports.plain,
-    controller: envPort('DPX_KAFKA_CONTROLLER_PORT') ?? meta?.ports.controller,
-    secure: envPort('DPX_KAFKA_SECURE_PORT') ?? meta?.ports.secure,
+    plain: envPort('DPX_KAFKA_PORT') ?? meta?.ports.plain ?? 19092,
+    controller: envPort('DPX_KAFKA_CONTROLLER_PORT') ?? meta?.ports.controller ?? 19093,
+    secure: envPort('DPX_KAFKA_SECURE_PORT') ?? meta?.ports.secure ?? 19094,
   };
   const fixed = new Set(
     [envPort('DPX_KAFKA_PORT'), envPort('DPX_KAFKA_CONTROLLER_PORT'), envPort('DPX_KAFKA_SECURE_PORT')].filter(

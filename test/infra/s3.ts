@@ -76,8 +76,9 @@ async function choosePort(): Promise<number> {
     if (!(await isPortFree(fixed))) throw new InfraError(`S3 port ${fixed} (DPX_S3_PORT) is in use`);
     return fixed;
   }
-  const old = readJson<{ port: number }>(META_FILE)?.port;
-  if (old && (await isPortFree(old))) return old;
+  // The earlier port, else 19000 when free, so the examples/local workspace finds the server.
+  const old = readJson<{ port: number }>(META_FILE)?.port ?? 19000;
+  if (await isPortFree(old)) return old;
   return freePort();
 }
 
@@ -106,7 +107,18 @@ const LOGBACK_CONFIG = `<!-- Written by test/infra/s3.ts: to stdout, which goes 
 </configuration>
 `;
 
+/**
+ * The test credentials as files too, so workspaces can name them (`file:` secret references)
+ * instead of holding them: examples/local reads these.
+ */
+function writeCredentialFiles(): void {
+  ensureDir(INFRA_DIR);
+  writeFileSync(path.join(INFRA_DIR, 's3-access-key-id'), ACCESS_KEY_ID + '\n', { mode: 0o600 });
+  writeFileSync(path.join(INFRA_DIR, 's3-secret-access-key'), SECRET_ACCESS_KEY + '\n', { mode: 0o600 });
+}
+
 export async function setupS3(): Promise<void> {
+  writeCredentialFiles();
   javaBin();
   await resolveJars(POM, LIBS, `S3Proxy ${s3proxyVersion()}`);
 }

@@ -8,7 +8,7 @@ import type { Finding } from '../../../shared/model/lint';
 import { summarize, type Product } from '../../../shared/model/product';
 import { loadDescriptors } from './descriptors';
 import { lintModel } from './lint';
-import { buildModel, localSnapshotRoot, type CatalogModel } from './model';
+import { buildModel, type CatalogModel, type ProductRecord } from './model';
 import { describeConnection, loadWorkspace, type Workspace } from './workspace';
 import { DEMO_WORKSPACE } from '../../hosts/paths';
 
@@ -30,6 +30,7 @@ const RELOAD_DEBOUNCE_MS = 150;
 export class CatalogService {
   private state: State;
   private readonly listeners = new Set<(c: CatalogChange) => void>();
+  private readonly changeListeners = new Set<(c: CatalogChange) => void>();
   private watchers: FSWatcher[] = [];
   private pendingFiles = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -119,10 +120,15 @@ export class CatalogService {
     return [...this.state.problems, ...lintModel(this.state.model, this.state.ws)];
   }
 
-  /** The local folder holding the product's daily snapshots, or null. */
-  batchLocation(id: string): string | null {
+  /** The product with the descriptors it was read from (for services that need the contract itself). */
+  record(id: string): ProductRecord {
     this.get(id);
-    return localSnapshotRoot(this.state.model.products.get(id)!, this.state.ws);
+    return this.state.model.products.get(id)!;
+  }
+
+  /** Every product record, for services that search across products (e.g. by topic). */
+  records(): ProductRecord[] {
+    return [...this.state.model.products.values()];
   }
 
   /** Reload now (also used by the watcher). A workspace that became unreadable keeps the last good catalog. */
@@ -131,7 +137,14 @@ export class CatalogService {
     const change: CatalogChange = { reason: 'changed', products: this.state.model.products.size, problems: this.state.problems.length, files };
     this.restartWatchers();
     this.listeners.forEach((l) => l(change));
+    this.changeListeners.forEach((l) => l(change));
     return change;
+  }
+
+  /** Calls `listener` after every reload (for services that derive state from the catalog). */
+  onChange(listener: (c: CatalogChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Calls onChange once now and after every reload, until the signal aborts. */

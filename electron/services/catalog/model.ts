@@ -1,6 +1,5 @@
 // Turns ODPS products + ODCS contracts + the workspace into the explorer's Product model.
 // Nothing here judges the descriptors (lint.ts does); it reads what they say as faithfully as it can.
-import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   TIER_PROMISE,
   alignmentSchema,
@@ -297,24 +296,4 @@ export function buildModel(loaded: LoadedDescriptors, ws: Workspace): CatalogMod
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
-}
-
-/** Where the batch port's snapshots are on this machine, when the workspace maps them to a folder. */
-export function localSnapshotRoot(record: ProductRecord, ws: Workspace): string | null {
-  for (const o of record.outputs) {
-    for (const server of o.contract?.doc.servers ?? []) {
-      if (modeOfServer(server.type) !== 'batch') continue;
-      const s = server as Record<string, unknown>;
-      if (server.type === 'local' && typeof s.path === 'string') {
-        return isAbsolute(s.path) ? s.path : resolve(dirname(o.contract!.source.file), s.path);
-      }
-      const connection = ws.config.connections[server.server];
-      if (connection?.type === 'local' && typeof s.location === 'string') {
-        // The local folder mirrors the bucket: s3://bucket/prefix/ -> <folder>/prefix/
-        const key = s.location.replace(/^[a-z0-9]+:\/\/[^/]+\/?/i, '');
-        return resolve(ws.root, connection.path, key);
-      }
-    }
-  }
-  return null;
 }

@@ -4,12 +4,13 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, basename } from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../../../shared/api/errors';
+import { SECRET_REF } from '../secrets';
 import { describeIssues, readYaml, type YamlSource } from './yaml-source';
 
 export const WORKSPACE_FILE = 'dpx.workspace.yaml';
 
-/** A secret is named, not written: `env:VAR` or `keychain:NAME`. */
-const secretRef = z.string().regex(/^(env|keychain):[A-Za-z0-9_.-]+$/, 'must be a reference like env:VAR_NAME or keychain:NAME, never the secret itself');
+/** A secret is named, not written: `env:VAR`, `file:PATH` or `keychain:NAME`. */
+const secretRef = z.string().regex(SECRET_REF, 'must be a reference like env:VAR_NAME, file:path/to/secret or keychain:NAME, never the secret itself');
 
 const kafkaConnection = z.object({
   type: z.literal('kafka'),
@@ -56,6 +57,8 @@ export const workspaceFileSchema = z.object({
   descriptors: z.array(z.string().min(1)).min(1),
   /** Keyed by the server name the contracts use (ODCS servers[].server). */
   connections: z.record(z.string(), connectionSchema).default({}),
+  /** Where captures recorded in this workspace are written (default: ./captures). */
+  captures: z.string().optional(),
 }).strict();
 export type WorkspaceFile = z.infer<typeof workspaceFileSchema>;
 
@@ -92,7 +95,8 @@ export async function loadWorkspace(pathArg: string): Promise<Workspace> {
     const key = String(secret.at(-1));
     throw new ApiError('WORKSPACE_UNREADABLE', `${file}${line ? `:${line}` : ''}: ${secret.join('.')}: secrets must not be written in workspace files; name it instead, e.g. ${key}Ref: env:MY_${key.toUpperCase()}`, { file, line });
   }
-  const parsed = workspaceFileSchema.safeParse(read.source.value);
+  const interpolated = interpolateConnections(read.source.value);
+  const parsed = workspaceFileSchema.safeParse(interpolated);
   if (!parsed.success) {
     const first = describeIssues(read.source, parsed.error)[0]!;
     throw new ApiError('WORKSPACE_UNREADABLE', `${file}${first.line ? `:${first.line}` : ''}: ${first.path}: ${first.message}`, { file, line: first.line });
@@ -117,6 +121,25 @@ export async function loadWorkspace(pathArg: string): Promise<Workspace> {
     }
   }
   return { root, file, config: parsed.data, descriptorFiles, missing, source: read.source };
+}
+
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * `${VAR}` and `${VAR:-default}` in connection settings take the environment's value, so one
+ * workspace file serves machines whose brokers differ (e.g. examples/local and CI).
+ */
+function interpolateConnections(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || !('connections' in value)) return value;
+  const expand = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? v.replace(VARIABLE, (_m, name: string, fallback?: string) => process.env[name] ?? fallback ?? '')
+      : Array.isArray(v)
+        ? v.map(expand)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expand(x)]))
+          : v;
+  return { ...value, connections: expand((value as { connections: unknown }).connections) };
 }
 
 const SECRET_KEYS = /^(password|passphrase|secret|secretAccessKey|token|apiKey|privateKey)$/i;

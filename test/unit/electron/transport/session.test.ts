@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../../shared/api/wire';
 import { ApiError } from '../../../../shared/api/errors';
+import { METHOD_NAMES } from '../../../../shared/api/contract';
 import { createInProcessClient } from '../../../../electron/transport/in-process';
 import type { Handlers } from '../../../../electron/transport/handlers';
 import { ApiSession } from '../../../../electron/transport/session';
@@ -10,17 +11,9 @@ const notUsed = async (): Promise<never> => {
   throw new Error('not used in this test');
 };
 
+/** Every method of the contract, failing unless the test overrides it. */
 function handlers(overrides: Partial<Handlers>): Handlers {
-  return {
-    'workspace.info': notUsed,
-    'catalog.list': notUsed,
-    'catalog.get': notUsed,
-    'catalog.lineage': notUsed,
-    'lint.run': notUsed,
-    'snapshots.list': notUsed,
-    'catalog.watch': notUsed,
-    ...overrides,
-  };
+  return { ...Object.fromEntries(METHOD_NAMES.map((m) => [m, notUsed])), ...overrides } as Handlers;
 }
 
 describe('ApiSession', () => {

@@ -1,0 +1,253 @@
+// SQL over data products with DuckDB. Every product is a view named by its id ("sales.orders", and
+// sales.orders through a schema per domain) over the snapshot files this machine has, with a
+// snapshot_date column; dpx_snapshot('sales.orders', DATE '2026-10-01') pins one day.
+//
+// User SQL runs in a sandboxed DuckDB instance: before the configuration is locked, file access
+// is limited to the snapshot folders, the cache and files the user opened explicitly, so a query
+// cannot read other files, attach databases, install extensions or write anywhere but the export
+// folder. The instance is rebuilt when that set changes (views are cheap to create).
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { JsonDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
+import { ApiError } from '../../../shared/api/errors';
+import { sqlString } from './duckdb';
+import { sqlError } from './sql-errors';
+
+export interface SnapshotFile {
+  date: string | null;
+  path: string;
+}
+
+export interface TableSource {
+  /** The product id (or the name an opened file was given). */
+  name: string;
+  files: SnapshotFile[];
+  /** Columns from the contract, so a product with no snapshot here still has a (empty) table. */
+  columns: Array<{ name: string; type: string }>;
+  /** The product this table belongs to; absent for files the user opened. */
+  product?: string;
+}
+
+export interface SqlProblem {
+  table: string;
+  file: string;
+  message: string;
+}
+
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+export interface ResultSet {
+  id: string;
+  columns: ResultColumn[];
+  rowCount: number;
+  elapsedMs: number;
+}
+
+/** Cells as JSON: numbers, strings (big integers, decimals, times as DuckDB prints them), nested JSON, null. */
+export type Cell = unknown;
+
+const RESULTS = 'dpx_results';
+
+export const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** The snapshot day from a file path: date=YYYY-MM-DD/, YYYY-MM-DD/ or YYYY/MM/DD/ just above the file. */
+const SNAPSHOT_DATE_SQL = `TRY_CAST(replace(regexp_extract(filename, '(\\d{4}[-/]\\d{2}[-/]\\d{2})[^/]*/[^/]*$', 1), '/', '-') AS DATE)`;
+
+export class SqlEngine {
+  private nextId = 1;
+  private readonly results = new Map<string, { table: string; columns: ResultColumn[]; rowCount: number }>();
+
+  private constructor(
+    private readonly db: DuckDBInstance,
+    readonly tables: TableSource[],
+    readonly problems: SqlProblem[],
+    readonly exportDir: string,
+  ) {}
+
+  static async create(opts: { tables: TableSource[]; allowed: string[]; exportDir: string; tempDir: string; threads?: number }): Promise<SqlEngine> {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    await mkdir(opts.exportDir, { recursive: true });
+    await mkdir(opts.tempDir, { recursive: true });
+    const config: Record<string, string> = { temp_directory: opts.tempDir };
+    if (opts.threads) config.threads = String(opts.threads);
+    const db = await DuckDBInstance.create(':memory:', config);
+    const setup = await db.connect();
+    const problems: SqlProblem[] = [];
+    const tables: TableSource[] = [];
+    try {
+      await setup.run(`SET TimeZone = 'UTC'`);
+      for (const t of opts.tables) {
+        const good: SnapshotFile[] = [];
+        for (const f of t.files) {
+          // One broken file must not break the product: check each footer, leave out what fails.
+          try {
+            await setup.run(`SELECT num_rows FROM parquet_file_metadata(${sqlString(f.path)})`);
+            good.push(f);
+          } catch (e) {
+            problems.push({ table: t.name, file: f.path, message: `${f.path}: not a readable Parquet file (${(e as Error).message.split('\n')[0]}); left out of ${t.name}` });
+          }
+        }
+        tables.push({ ...t, files: good });
+        await createView(setup, { ...t, files: good });
+      }
+      await setup.run(`CREATE MACRO dpx_snapshot(product, day) AS TABLE SELECT * FROM query_table('"' || replace(product, '"', '""') || '"') WHERE snapshot_date = CAST(day AS DATE)`);
+      // Results live in their own schema so any connection can page them.
+      await setup.run(`CREATE SCHEMA ${RESULTS}`);
+      const allowed = [...new Set([...opts.allowed, opts.exportDir, opts.tempDir])].map(sqlString).join(', ');
+      await setup.run(`SET allowed_directories = [${allowed}]`);
+      await setup.run(`SET enable_external_access = false`);
+      await setup.run(`SET lock_configuration = true`);
+    } finally {
+      setup.closeSync();
+    }
+    return new SqlEngine(db, tables, problems, opts.exportDir);
+  }
+
+  /** Runs `fn` on a fresh sandbox connection; the signal interrupts whatever it is running. */
+  private async withConnection<T>(signal: AbortSignal | undefined, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const c = await this.db.connect();
+    const stop = () => c.interrupt();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return await fn(c);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      c.closeSync();
+    }
+  }
+
+  /**
+   * Runs SQL (one or more statements; the last one's rows are the result) and keeps the result
+   * in a table so the grid can page, sort and export it without the UI holding it in memory.
+   */
+  async run(sql: string, opts: { signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<ResultSet> {
+    const started = performance.now();
+    const id = `r${this.nextId++}`;
+    const table = `${RESULTS}.${id}`;
+    try {
+      await this.withConnection(opts.signal, async (c) => {
+        const timer = opts.onProgress ? setInterval(() => opts.onProgress!(Math.max(0, c.progress.percentage)), 200) : null;
+        try {
+          const statements = await c.extractStatements(sql);
+          if (statements.count === 0) throw new ApiError('BAD_REQUEST', 'Nothing to run: the SQL is empty');
+          for (let i = 0; i < statements.count - 1; i++) await (await statements.prepare(i)).run();
+          const last = await statements.prepare(statements.count - 1);
+          if (statements.count === 1 && last.statementType === StatementType.SELECT) {
+            // The common case, in parallel inside DuckDB.
+            await c.run(`CREATE TABLE ${table} AS ${sql.trim().replace(/;\s*$/, '')}`);
+          } else {
+            // Anything else (several statements, SHOW, DESCRIBE, PRAGMA…): append its chunks as they come.
+            const result = await last.stream();
+            const cols = result.columnNames().map((n, i) => `${quoteIdent(n)} ${result.columnTypes()[i]!.toString()}`);
+            await c.run(`CREATE TABLE ${table} (${cols.join(', ') || 'result VARCHAR'})`);
+            const appender = await c.createAppender(id, RESULTS);
+            for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) appender.appendDataChunk(chunk);
+            appender.closeSync();
+          }
+        } finally {
+          if (timer) clearInterval(timer);
+        }
+      });
+      return await this.withConnection(undefined, async (c) => {
+        const count = await c.runAndReadAll(`SELECT count(*) FROM ${table}`);
+        const desc = await c.runAndReadAll(`SELECT * FROM ${table} LIMIT 0`);
+        const columns = desc.columnNames().map((name, i) => ({ name, type: desc.columnTypes()[i]!.toString() }));
+        const rowCount = Number(count.getRows()[0]![0]);
+        this.results.set(id, { table, columns, rowCount });
+        return { id, columns, rowCount, elapsedMs: Math.round(performance.now() - started) };
+      });
+    } catch (e) {
+      await this.withConnection(undefined, (c) => c.run(`DROP TABLE IF EXISTS ${table}`)).catch(() => undefined);
+      throw sqlError(e, sql);
+    }
+  }
+
+  /** Rows of a catalog query (keywords, functions, table columns): small, fully read. */
+  async query(sql: string): Promise<Cell[][]> {
+    return this.withConnection(undefined, async (c) => (await c.runAndReadAll(sql)).getRowsJson() as Cell[][]);
+  }
+
+  /** A window of a result, optionally sorted by one column. */
+  async rows(id: string, offset: number, limit: number, sort?: { column: string; desc: boolean }): Promise<Cell[][]> {
+    const r = this.result(id);
+    if (sort && !r.columns.some((c) => c.name === sort.column)) throw new ApiError('BAD_REQUEST', `No column "${sort.column}" in the result`);
+    const order = sort ? ` ORDER BY ${quoteIdent(sort.column)} ${sort.desc ? 'DESC' : 'ASC'} NULLS LAST` : '';
+    return this.withConnection(undefined, async (c) => {
+      const reader = await c.runAndReadAll(`SELECT * FROM ${r.table}${order} LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`);
+      return reader.getRowsJson() as Cell[][];
+    });
+  }
+
+  async drop(id: string): Promise<void> {
+    const r = this.results.get(id);
+    if (!r) return;
+    this.results.delete(id);
+    await this.withConnection(undefined, (c) => c.run(`DROP TABLE IF EXISTS ${r.table}`));
+  }
+
+  /**
+   * Streams a query's rows chunk by chunk (DuckDB's 2048-row chunks), never holding the whole
+   * result: the CLI and exports use this. `onRows` may return a promise to apply backpressure.
+   */
+  async stream(sql: string, opts: { signal?: AbortSignal; onColumns(columns: ResultColumn[]): void; onRows(rows: Cell[][]): Promise<void> | void }): Promise<number> {
+    try {
+      return await this.withConnection(opts.signal, async (c) => {
+        const statements = await c.extractStatements(sql);
+        if (statements.count === 0) throw new ApiError('BAD_REQUEST', 'Nothing to run: the SQL is empty');
+        for (let i = 0; i < statements.count - 1; i++) await (await statements.prepare(i)).run();
+        const result = await (await statements.prepare(statements.count - 1)).stream();
+        opts.onColumns(result.columnNames().map((name, i) => ({ name, type: result.columnTypes()[i]!.toString() })));
+        let count = 0;
+        for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+          if (opts.signal?.aborted) throw new ApiError('CANCELLED', 'Query cancelled');
+          count += chunk.rowCount;
+          await opts.onRows(chunk.convertRows(JsonDuckDBValueConverter));
+        }
+        return count;
+      });
+    } catch (e) {
+      throw sqlError(e, sql);
+    }
+  }
+
+  /** Writes a result to Parquet with DuckDB, into the sandbox's export folder. */
+  async exportParquet(id: string, file: string, signal?: AbortSignal): Promise<void> {
+    const r = this.result(id);
+    if (dirname(file) !== this.exportDir) throw new ApiError('BAD_REQUEST', `Exports are written in ${this.exportDir}`);
+    await this.withConnection(signal, (c) => c.run(`COPY ${r.table} TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`));
+  }
+
+  result(id: string): { table: string; columns: ResultColumn[]; rowCount: number } {
+    const r = this.results.get(id);
+    if (!r) throw new ApiError('NOT_FOUND', `No result ${id} (it was closed or the workspace reloaded); run the query again`);
+    return r;
+  }
+
+  close(): void {
+    this.db.closeSync();
+  }
+}
+
+async function createView(c: DuckDBConnection, t: TableSource): Promise<void> {
+  const name = quoteIdent(t.name);
+  let body: string;
+  if (t.files.length) {
+    const files = t.files.map((f) => sqlString(f.path)).join(', ');
+    body = `SELECT * EXCLUDE (filename), ${SNAPSHOT_DATE_SQL} AS snapshot_date FROM read_parquet([${files}], filename = true, union_by_name = true, hive_partitioning = false)`;
+  } else {
+    // No snapshot here: an empty table with the contract's columns, so queries still plan.
+    const cols = t.columns.map((col) => `CAST(NULL AS ${col.type}) AS ${quoteIdent(col.name)}`);
+    body = `SELECT ${[...cols, 'CAST(NULL AS DATE) AS snapshot_date'].join(', ')} WHERE false`;
+  }
+  await c.run(`CREATE OR REPLACE VIEW main.${name} AS ${body}`);
+  // Also schema.table (sales.orders without quotes) when the id has a domain part.
+  const dot = t.name.indexOf('.');
+  if (dot > 0) {
+    const schema = quoteIdent(t.name.slice(0, dot));
+    await c.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await c.run(`CREATE OR REPLACE VIEW ${schema}.${quoteIdent(t.name.slice(dot + 1))} AS SELECT * FROM main.${name}`);
+  }
+}

@@ -1,0 +1,44 @@
+// Where a tail reads records from: a live Kafka topic or a capture file. Both give raw records
+// (bytes as stored) by partition and offset, so decoding, validation and filtering are shared.
+
+export interface SourceRecord {
+  offset: number;
+  /** Epoch ms. */
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Array<{ key: string; value: Buffer | null }>;
+}
+
+export interface PartitionBatch {
+  partition: number;
+  records: SourceRecord[];
+  /** The offset after the last message of the partition when this batch was read. */
+  high: number;
+  /** The earliest offset still available. */
+  low: number;
+}
+
+export interface Watermarks {
+  low: number;
+  high: number;
+}
+
+export interface RecordSource {
+  /** For people: kafka://host:port/topic or capture file path. */
+  readonly address: string;
+  readonly topic: string;
+  /** A live broker keeps producing; a capture ends. */
+  readonly live: boolean;
+  partitions(): Promise<number[]>;
+  watermarks(partitions: number[]): Promise<Map<number, Watermarks>>;
+  /** First offset at or after `at` (epoch ms) per partition; the high watermark when none. */
+  offsetsForTime(partitions: number[], at: number): Promise<Map<number, number>>;
+  /**
+   * Reads from the given positions (partition → next offset). Returns whatever is available now,
+   * waiting up to `maxWaitMs` when nothing is. Throws SourceError with `retriable` for faults the
+   * caller may retry from the same positions (broker restart, leader change).
+   */
+  read(positions: Map<number, number>, opts: { maxWaitMs: number; signal: AbortSignal }): Promise<PartitionBatch[]>;
+  close(): Promise<void>;
+}

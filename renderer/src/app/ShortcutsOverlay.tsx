@@ -1,0 +1,95 @@
+// The "?" overlay: every keyboard shortcut on one card. A native modal <dialog> gives the focus
+// trap, Esc to close and the backdrop for free.
+import { useEffect, useRef } from 'react';
+import { Kbd } from '../components/badges';
+import { CloseIcon } from '../components/icons';
+
+const SHORTCUTS: Array<{ group: string; keys: Array<[keys: string[], what: string]> }> = [
+  {
+    group: 'Anywhere',
+    keys: [
+      [['/'], 'Search the catalog'],
+      [['g', 'c'], 'Go to the catalog'],
+      [['g', 'l'], 'Go to the lint panel'],
+      [['g', 't'], 'Tail the product’s stream (else the captures)'],
+      [['?'], 'Show these shortcuts'],
+    ],
+  },
+  {
+    group: 'Lists',
+    keys: [
+      [['↑', '↓'], 'Move the selection'],
+      [['Home', 'End'], 'First / last product'],
+      [['Enter'], 'Open the selected product'],
+      [['Tab'], 'Move between controls'],
+    ],
+  },
+  {
+    group: 'Search box',
+    keys: [
+      [['Esc'], 'Clear, then leave the field'],
+      [['↑', '↓', 'Enter'], 'Steer the results while typing'],
+    ],
+  },
+  {
+    group: 'Product page',
+    keys: [[['Esc'], 'Back to the catalog (or Backspace)']],
+  },
+  {
+    group: 'Stream messages',
+    keys: [
+      [['↑', '↓'], 'Move (Shift: extend the selection)'],
+      [['Enter'], 'Open the message'],
+      [['Esc'], 'Close the message'],
+      [['Ctrl', 'A'], 'Select every message in view'],
+      [['Enter'], 'In the filter: start'],
+    ],
+  },
+];
+
+export function ShortcutsOverlay({ open, onClose }: { open: boolean; onClose(): void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (open && d && !d.open) d.showModal();
+    if (!open && d?.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={dialog}
+      className="shortcuts"
+      aria-labelledby="shortcuts-title"
+      onClose={onClose}
+      // A click on the backdrop lands on the dialog element itself.
+      onClick={(e) => e.target === e.currentTarget && onClose()}
+    >
+      <div className="shortcuts-card">
+        <header>
+          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <button type="button" className="icon-button" onClick={onClose} aria-label="Close" autoFocus>
+            <CloseIcon />
+          </button>
+        </header>
+        <div className="shortcuts-groups">
+          {SHORTCUTS.map(({ group, keys }) => (
+            <section key={group}>
+              <h3>{group}</h3>
+              <dl>
+                {keys.map(([combo, what]) => (
+                  <div key={what}>
+                    <dt>
+                      {combo.map((k) => (
+                        <Kbd key={k}>{k}</Kbd>
+                      ))}
+                    </dt>
+                    <dd>{what}</dd>
+                  </div>
+                ))}
+              </dl>
+            </section>
+          ))}
+        </div>
+      </div>
+    </dialog>
+  );
+}
