@@ -1,10 +1,15 @@
-// `dpx sql`: SQL over the workspace's products with DuckDB, streamed to the terminal or a file.
-// Rows leave DuckDB chunk by chunk, so a result of any size never builds up in memory.
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+// `dpx sql`: SQL over the workspace's products with DuckDB. CSV, JSON and NDJSON are written by
+// DuckDB's own writers straight to the file or to standard output (fast, and never held in
+// memory); the table format streams chunk by chunk for people reading a terminal.
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../../shared/api/errors';
 import type { Services } from '../services/services';
-import { displayCell, formatRow } from '../services/sql/result-format';
+import { displayCell } from '../services/sql/result-format';
 import type { Cell, ResultColumn } from '../services/sql/sql-engine';
 import { table } from './cli-format';
 
@@ -14,70 +19,110 @@ export type SqlFormat = 'table' | 'csv' | 'json' | 'ndjson';
 const TABLE_SAMPLE = 1000;
 const MAX_CELL = 60;
 
-export async function runSqlCli(services: Services, query: string, o: { format: SqlFormat; out?: string; attach: string[] }): Promise<void> {
+export async function runSqlCli(services: Services, query: string, o: { format: SqlFormat; out?: string; attach: string[]; timing?: boolean }): Promise<void> {
   for (const spec of o.attach) {
     const eq = spec.indexOf('=');
     if (eq <= 0) throw new ApiError('BAD_REQUEST', `--attach takes NAME=PATH, not "${spec}"`);
     await services.sql.attach(spec.slice(0, eq), spec.slice(eq + 1));
   }
-  const sink: NodeJS.WritableStream | WriteStream = o.out ? createWriteStream(o.out) : process.stdout;
-  const write = async (text: string) => {
-    if (!sink.write(text)) await once(sink, 'drain');
-  };
+  if (o.format === 'table' && o.out) throw new ApiError('BAD_REQUEST', '--out writes csv, json or ndjson: add --format');
+  const relay = o.format !== 'table' && !o.out ? await StdoutRelay.open() : null;
+  const target = o.out ? resolve(o.out) : relay?.path;
+  if (target) services.sql.allowOutput(target);
+  await services.sql.get(); // views built before the clock starts: --timing measures the query
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
-  let columns: ResultColumn[] = [];
-  let first = true;
-  let sample: Cell[][] | null = o.format === 'table' ? [] : null;
-  let widths: number[] = [];
-  const tableLines = (rows: Cell[][]) => rows.map((r) => r.map((c, i) => clip(displayCell(c)).padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  const started = performance.now();
   try {
-    const count = await services.sql.stream(query, {
-      signal: controller.signal,
-      onColumns: (c) => {
-        columns = c;
-        if (o.format === 'csv') void write(columns.map((x) => formatRow.csvField(x.name)).join(',') + '\n');
-        if (o.format === 'json') void write('[');
-      },
-      onRows: async (rows) => {
-        if (sample) {
-          sample.push(...rows);
-          if (sample.length < TABLE_SAMPLE) return;
-          await write(flushSample(columns, sample, (w) => (widths = w)));
-          sample = null;
-          return;
-        }
-        if (o.format === 'table') return write(tableLines(rows));
-        let text = '';
-        for (const r of rows) {
-          text += formatRow(o.format as 'csv' | 'json' | 'ndjson', columns, r, first);
-          first = false;
-        }
-        await write(text);
-      },
-    });
-    if (sample) await write(flushSample(columns, sample, (w) => (widths = w)));
-    if (o.format === 'json') await write(first ? ']\n' : '\n]\n');
-    if (o.format === 'table') process.stderr.write(`(${count} row${count === 1 ? '' : 's'})\n`);
+    let count: number;
+    if (o.format === 'table') count = await printTable(services, query, controller.signal);
+    else {
+      const copying = services.sql.copyQuery(query, target!, o.format, controller.signal);
+      count = relay ? await relay.carry(copying) : await copying;
+    }
+    if (o.timing) process.stderr.write(`timing: query_ms=${(performance.now() - started).toFixed(1)} rows=${count} max_rss_mb=${(process.resourceUsage().maxRSS / 1024).toFixed(0)}\n`);
   } finally {
     process.off('SIGINT', stop);
-    if (o.out) {
-      (sink as WriteStream).end();
-      await once(sink, 'finish');
+    await relay?.dispose();
+  }
+}
+
+/**
+ * Carries what DuckDB writes to standard output. DuckDB opens its target with truncation, so it
+ * must never open /dev/stdout itself (`dpx sql … >> log` would lose the log): it writes into a
+ * named pipe (POSIX) or a temporary file (Windows) that this process copies to its own stdout.
+ */
+class StdoutRelay {
+  private constructor(
+    private readonly dir: string,
+    readonly path: string,
+    private readonly fifo: boolean,
+  ) {}
+
+  static async open(): Promise<StdoutRelay> {
+    const dir = await mkdtemp(join(tmpdir(), 'dpx-out-'));
+    const path = join(dir, 'rows');
+    if (process.platform === 'win32') return new StdoutRelay(dir, path, false);
+    execFileSync('mkfifo', ['-m', '600', path]);
+    return new StdoutRelay(dir, path, true);
+  }
+
+  async carry<T>(writing: Promise<T>): Promise<T> {
+    if (!this.fifo) {
+      const result = await writing;
+      await pipeline(createReadStream(this.path), process.stdout, { end: false });
+      return result;
+    }
+    const reading = pipeline(createReadStream(this.path), process.stdout, { end: false });
+    try {
+      const result = await writing;
+      await reading;
+      return result;
+    } catch (e) {
+      // DuckDB failed before opening the pipe: open and close it so the reader stops waiting.
+      await open(this.path, 'w').then((h) => h.close()).catch(() => undefined);
+      await reading.catch(() => undefined);
+      throw e;
     }
   }
+
+  dispose(): Promise<void> {
+    return rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function printTable(services: Services, query: string, signal: AbortSignal): Promise<number> {
+  let columns: ResultColumn[] = [];
+  let sample: Cell[][] | null = [];
+  let widths: number[] = [];
+  const write = (text: string) => new Promise<void>((done) => (process.stdout.write(text) ? done() : process.stdout.once('drain', done)));
+  const flush = (rows: Cell[][]) => {
+    const header = columns.map((c) => c.name);
+    const body = rows.map((r) => r.map((c) => clip(displayCell(c))));
+    widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+    return table([header, header.map((h) => '─'.repeat(Math.max(h.length, 1))), ...body]) + '\n';
+  };
+  const count = await services.sql.stream(query, {
+    signal,
+    onColumns: (c) => (columns = c),
+    onRows: async (rows) => {
+      if (sample) {
+        sample.push(...rows);
+        if (sample.length < TABLE_SAMPLE) return;
+        await write(flush(sample));
+        sample = null;
+        return;
+      }
+      await write(rows.map((r) => r.map((c, i) => clip(displayCell(c)).padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n');
+    },
+  });
+  if (sample) await write(flush(sample));
+  process.stderr.write(`(${count} row${count === 1 ? '' : 's'})\n`);
+  return count;
 }
 
 function clip(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > MAX_CELL ? `${one.slice(0, MAX_CELL - 1)}…` : one;
-}
-
-function flushSample(columns: ResultColumn[], rows: Cell[][], setWidths: (w: number[]) => void): string {
-  const header = columns.map((c) => c.name);
-  const body = rows.map((r) => r.map((c) => clip(displayCell(c))));
-  const text = table([header, header.map((h) => '─'.repeat(Math.max(h.length, 1))), ...body]);
-  setWidths(header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length))));
-  return text + '\n';
 }

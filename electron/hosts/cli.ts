@@ -137,7 +137,8 @@ function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'ndjson']).default('table'))
     .option('--out <file>', 'write the result to a file instead of the terminal')
     .option('--attach <name=path>', 'open a local Parquet file or folder as a table (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .action(async (query: string, o: { format: SqlFormat; out?: string; attach: string[] }, c: Command) => {
+    .option('--timing', 'print the query time, rows and peak memory to stderr')
+    .action(async (query: string, o: { format: SqlFormat; out?: string; attach: string[]; timing?: boolean }, c: Command) => {
       const opts = c.optsWithGlobals<GlobalOptions>();
       const format = opts.json && o.format === 'table' ? 'json' : o.format;
       await withServices(opts, async (services) => {

@@ -1,7 +1,7 @@
 // The filter language: one SQL WHERE-clause subset for Kafka messages (evaluated in JavaScript) and
 // Parquet snapshots (translated to DuckDB SQL). Pure TypeScript, no Node APIs: the renderer uses
 // parseFilter()/validateFilter() to check syntax as the user types.
-import { childrenOf, columnRefText, type ColumnRef, type FilterExpr } from './ast';
+import { childrenOf, type ColumnRef, type FilterExpr } from './ast';
 import { FilterSyntaxError } from './errors';
 import { parse } from './parser';
 import { checkFilter } from './types';
@@ -97,9 +97,4 @@ export function snapshotColumns(
     if (col === null) return null;
     return quoteIdentifier(col) + rest.map((s) => (typeof s === 'number' ? `[${s + 1}]` : `.${quoteIdentifier(s)}`)).join('');
   };
-}
-
-/** For messages: `value.items[0].sku`. */
-export function describeColumn(ref: ColumnRef): string {
-  return columnRefText(ref);
 }

@@ -3,9 +3,11 @@
 // no catastrophic backtracking, whatever the user types. The accepted syntax is a subset of RE2 (which
 // DuckDB uses) with RE2's meanings, so the SQL side gives the same answers:
 //   literals, escaped punctuation, \n \t \r \f \v \xHH \x{H…}, . (not \n), [classes] with ranges and ^,
-//   \d \D \w \W \s \S (ASCII, as RE2), ^ $ (whole text), \b, (…) (?:…), |, * + ? {n} {n,} {n,m}
-//   (lazy forms accepted), and a leading (?i) for case-insensitive matching.
-// Anything else (backreferences, lookaround, named groups, \p{…}, POSIX classes) is refused.
+//   \d \D \w \W \s \S (ASCII, as RE2), ^ and $ (whole text; only at the start/end of a top-level
+//   alternative), \b, (…) (?:…), |, * + ? {n} {n,} {n,m} (n, m ≤ 100; lazy forms accepted), and a
+//   leading (?i) for case-insensitive matching.
+// Anything else (backreferences, lookaround, named groups, \B, \p{…}, POSIX classes) is refused.
+// Limits: 1000 characters of pattern, 5000 NFA instructions.
 
 export const MAX_PATTERN_LENGTH = 1000;
 const MAX_REPEAT = 100;
@@ -378,7 +380,14 @@ export function compileRegex(pattern: string): SafeRegex {
   const { node, fold } = new Parser(pattern).parse();
   const literal = !fold ? literalOf(node) : null;
   if (literal) return literal;
-  return pikeVm(compile(node), fold);
+  return pikeVm(compile(node), fold, anchoredAtStart(node));
+}
+
+/** True when every alternative starts with ^: then only position 0 can start a match. */
+function anchoredAtStart(node: RNode): boolean {
+  if (node.k === 'alt') return node.items.every(anchoredAtStart);
+  const first = node.k === 'cat' ? node.items[0] : node;
+  return first?.k === 'assert' && first.a === '^';
 }
 
 /** Plain text (optionally anchored) needs no automaton. */
@@ -401,75 +410,92 @@ function literalOf(node: RNode): SafeRegex | null {
   return { test: (s) => s.includes(text) };
 }
 
-function pikeVm(prog: Program, fold: boolean): SafeRegex {
+function pikeVm(prog: Program, fold: boolean, anchored: boolean): SafeRegex {
   const size = prog.op.length;
+  const ops = Int8Array.from(prog.op);
+  const xs = Int32Array.from(prog.x);
+  const ys = Int32Array.from(prog.y);
   const setMatches = (k: number, cp: number): boolean => {
     const set = prog.sets[k]!;
     let hit = inRanges(set.ranges, cp);
     if (!hit && fold) for (const v of foldVariants(cp)) if (inRanges(set.ranges, v)) hit = true;
     return hit !== set.negated;
   };
+  // Work space is allocated once per pattern; `step` keeps growing across calls so marks never need clearing.
+  const listA = new Int32Array(size);
+  const listB = new Int32Array(size);
+  const mark = new Int32Array(size).fill(-1);
+  const stack = new Int32Array(size * 2 + 2);
+  let step = 0;
+  let end = 0;
+
+  /** Adds pc and everything reachable from it without consuming input, at position `at`. */
+  function add(list: Int32Array, count: number, pc0: number, at: number, prev: number, next: number): number {
+    let sp = 0;
+    stack[sp++] = pc0;
+    while (sp > 0) {
+      const pc = stack[--sp]!;
+      if (mark[pc] === step) continue;
+      mark[pc] = step;
+      switch (ops[pc]) {
+        case OP_JMP:
+          stack[sp++] = xs[pc]!;
+          break;
+        case OP_SPLIT:
+          stack[sp++] = ys[pc]!;
+          stack[sp++] = xs[pc]!;
+          break;
+        case OP_ASSERT: {
+          const a = prog.asserts[xs[pc]!]!;
+          const ok = a === '^' ? at === 0 : a === '$' ? at === end : isWordCp(prev) !== isWordCp(next);
+          if (ok) stack[sp++] = pc + 1;
+          break;
+        }
+        default:
+          list[count++] = pc;
+      }
+    }
+    return count;
+  }
+
   return {
     test(text: string): boolean {
-      let clist = new Int32Array(size);
-      let nlist = new Int32Array(size);
+      if (step > 0x3fffffff - text.length - 2) {
+        mark.fill(-1);
+        step = 0;
+      }
+      end = text.length;
+      let clist = listA;
+      let nlist = listB;
       let ccount = 0;
-      let ncount: number;
-      const mark = new Int32Array(size).fill(-1);
-      const stack = new Int32Array(size * 2 + 2);
-      let step = 0;
-      const n = text.length;
-      // Adds pc and everything reachable from it without consuming input, at position `at`.
-      const add = (list: Int32Array, count: number, pc0: number, at: number, prev: number, next: number): number => {
-        let sp = 0;
-        stack[sp++] = pc0;
-        while (sp > 0) {
-          const pc = stack[--sp]!;
-          if (mark[pc] === step) continue;
-          mark[pc] = step;
-          switch (prog.op[pc]) {
-            case OP_JMP:
-              stack[sp++] = prog.x[pc]!;
-              break;
-            case OP_SPLIT:
-              stack[sp++] = prog.y[pc]!;
-              stack[sp++] = prog.x[pc]!;
-              break;
-            case OP_ASSERT: {
-              const a = prog.asserts[prog.x[pc]!]!;
-              const ok = a === '^' ? at === 0 : a === '$' ? at === n : isWordCp(prev) !== isWordCp(next);
-              if (ok) stack[sp++] = pc + 1;
-              break;
-            }
-            default:
-              list[count++] = pc;
-          }
-        }
-        return count;
-      };
+      step++;
       let i = 0;
       let prev = -1;
+      let cp = end > 0 ? text.codePointAt(0)! : -1;
       for (;;) {
-        const cp = i < n ? text.codePointAt(i)! : -1;
-        // A new attempt starts at every position (unanchored search).
-        ccount = add(clist, ccount, 0, i, prev, cp);
+        // A new attempt starts at every position (unless the pattern is anchored at the start).
+        if (i === 0 || !anchored) ccount = add(clist, ccount, 0, i, prev, cp);
+        else if (ccount === 0) return false;
         step++;
-        ncount = 0;
+        let ncount = 0;
         const nextI = cp > 0xffff ? i + 2 : i + 1;
-        const nextCp = nextI < n ? text.codePointAt(nextI)! : -1;
+        const nextCp = nextI < end ? text.codePointAt(nextI)! : -1;
         for (let k = 0; k < ccount; k++) {
           const pc = clist[k]!;
-          const op = prog.op[pc];
+          const op = ops[pc];
           if (op === OP_MATCH) return true;
           if (cp < 0) continue;
-          if ((op === OP_ANY && cp !== 10) || (op === OP_SET && setMatches(prog.x[pc]!, cp))) {
+          if ((op === OP_ANY && cp !== 10) || (op === OP_SET && setMatches(xs[pc]!, cp))) {
             ncount = add(nlist, ncount, pc + 1, nextI, cp, nextCp);
           }
         }
         if (cp < 0) return false;
-        [clist, nlist] = [nlist, clist];
+        const t = clist;
+        clist = nlist;
+        nlist = t;
         ccount = ncount;
         prev = cp;
+        cp = nextCp;
         i = nextI;
       }
     },

@@ -51,7 +51,18 @@ export type Cell = unknown;
 
 const RESULTS = 'dpx_results';
 
+export type CopyFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
+const COPY_OPTIONS: Record<CopyFormat, string> = {
+  csv: 'FORMAT csv, HEADER true',
+  json: 'FORMAT json, ARRAY true',
+  ndjson: 'FORMAT json',
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
+};
+
 export const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** Hive-style day folders: date=, dt= or day= followed by the date. */
+const HIVE_DAY = /[/\\](date|dt|day)=\d{4}-\d{2}-\d{2}[/\\]/;
 
 /** The snapshot day from a file path: date=YYYY-MM-DD/, YYYY-MM-DD/ or YYYY/MM/DD/ just above the file. */
 const SNAPSHOT_DATE_SQL = `TRY_CAST(replace(regexp_extract(filename, '(\\d{4}[-/]\\d{2}[-/]\\d{2})[^/]*/[^/]*$', 1), '/', '-') AS DATE)`;
@@ -67,7 +78,7 @@ export class SqlEngine {
     readonly exportDir: string,
   ) {}
 
-  static async create(opts: { tables: TableSource[]; allowed: string[]; exportDir: string; tempDir: string; threads?: number }): Promise<SqlEngine> {
+  static async create(opts: { tables: TableSource[]; allowed: string[]; allowedFiles?: string[]; exportDir: string; tempDir: string; threads?: number }): Promise<SqlEngine> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     await mkdir(opts.exportDir, { recursive: true });
     await mkdir(opts.tempDir, { recursive: true });
@@ -98,6 +109,7 @@ export class SqlEngine {
       await setup.run(`CREATE SCHEMA ${RESULTS}`);
       const allowed = [...new Set([...opts.allowed, opts.exportDir, opts.tempDir])].map(sqlString).join(', ');
       await setup.run(`SET allowed_directories = [${allowed}]`);
+      if (opts.allowedFiles?.length) await setup.run(`SET allowed_paths = [${opts.allowedFiles.map(sqlString).join(', ')}]`);
       await setup.run(`SET enable_external_access = false`);
       await setup.run(`SET lock_configuration = true`);
     } finally {
@@ -213,11 +225,44 @@ export class SqlEngine {
     }
   }
 
-  /** Writes a result to Parquet with DuckDB, into the sandbox's export folder. */
-  async exportParquet(id: string, file: string, signal?: AbortSignal): Promise<void> {
-    const r = this.result(id);
-    if (dirname(file) !== this.exportDir) throw new ApiError('BAD_REQUEST', `Exports are written in ${this.exportDir}`);
-    await this.withConnection(signal, (c) => c.run(`COPY ${r.table} TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`));
+  /**
+   * Writes rows with DuckDB's own writers (fast, parallel, and its JSON/CSV conventions): a kept
+   * result, or one SELECT, to a file the sandbox allows (the export folder, or what the CLI was
+   * explicitly given, /dev/stdout included). `onProgress` gets DuckDB's percentage.
+   */
+  async copy(what: { result: string } | { sql: string }, target: string, format: CopyFormat, opts: { signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<number> {
+    let source: string;
+    if ('result' in what) source = this.result(what.result).table;
+    else source = `(${await this.singleSelect(what.sql)})`;
+    try {
+      return await this.withConnection(opts.signal, async (c) => {
+        const timer = opts.onProgress ? setInterval(() => opts.onProgress!(Math.max(0, c.progress.percentage)), 200) : null;
+        try {
+          const r = await c.runAndReadAll(`COPY ${source} TO ${sqlString(target)} (${COPY_OPTIONS[format]})`);
+          return Number(r.getRows()[0]?.[0] ?? 0);
+        } finally {
+          if (timer) clearInterval(timer);
+        }
+      });
+    } catch (e) {
+      throw sqlError(e, 'sql' in what ? what.sql : source);
+    }
+  }
+
+  /** The text of a single SELECT-like statement, refused otherwise (COPY wraps it). */
+  private async singleSelect(sql: string): Promise<string> {
+    return this.withConnection(undefined, async (c) => {
+      let statements;
+      try {
+        statements = await c.extractStatements(sql);
+      } catch (e) {
+        throw sqlError(e, sql);
+      }
+      if (statements.count !== 1) throw new ApiError('BAD_REQUEST', `Give one query to write out (found ${statements.count} statements)`);
+      const type = (await statements.prepare(0)).statementType;
+      if (type !== StatementType.SELECT) throw new ApiError('BAD_REQUEST', 'Only a query (SELECT, WITH, FROM, VALUES…) can be written out');
+      return sql.trim().replace(/;\s*$/, '');
+    });
   }
 
   result(id: string): { table: string; columns: ResultColumn[]; rowCount: number } {
@@ -234,7 +279,12 @@ export class SqlEngine {
 async function createView(c: DuckDBConnection, t: TableSource): Promise<void> {
   const name = quoteIdent(t.name);
   let body: string;
-  if (t.files.length) {
+  const hive = t.files.length ? HIVE_DAY.exec(t.files[0]!.path)?.[1] : undefined;
+  if (t.files.length && hive && t.files.every((f) => HIVE_DAY.test(f.path))) {
+    // date=YYYY-MM-DD folders: DuckDB gives the day per file as a hive column, which costs nothing per row.
+    const files = t.files.map((f) => sqlString(f.path)).join(', ');
+    body = `SELECT * EXCLUDE (${quoteIdent(hive)}), CAST(${quoteIdent(hive)} AS DATE) AS snapshot_date FROM read_parquet([${files}], hive_partitioning = true, union_by_name = true)`;
+  } else if (t.files.length) {
     const files = t.files.map((f) => sqlString(f.path)).join(', ');
     body = `SELECT * EXCLUDE (filename), ${SNAPSHOT_DATE_SQL} AS snapshot_date FROM read_parquet([${files}], filename = true, union_by_name = true, hive_partitioning = false)`;
   } else {

@@ -1,17 +1,14 @@
 // SQL over the workspace's products (and files the user opened) behind the API: builds the
 // sandboxed engine on first use and again whenever what it may read changes (the catalog
 // reloaded, snapshots cached, a file opened), runs queries, pages and exports results.
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { once } from 'node:events';
 import { ApiError } from '../../../shared/api/errors';
 import { appDataDir } from '../app-data';
 import type { CatalogService } from '../catalog/catalog-service';
 import type { SchemaField } from '../../../shared/model/product';
 import type { SnapshotService } from '../storage/snapshot-service';
-import { SqlEngine, type Cell, type ResultColumn, type ResultSet, type TableSource } from './sql-engine';
-import { formatRow, type ExportFormat } from './result-format';
+import { SqlEngine, type Cell, type CopyFormat, type ResultColumn, type ResultSet, type TableSource } from './sql-engine';
 import type { SqlSchema } from '../../../shared/model/sql';
 
 /** The DuckDB type a contract field maps to, for empty views of products with no snapshot here. */
@@ -41,6 +38,7 @@ export interface Attachment {
 export class SqlService {
   private engine: Promise<SqlEngine> | null = null;
   private readonly attachments = new Map<string, Attachment>();
+  private readonly outputs = new Set<string>();
 
   constructor(
     private readonly catalog: CatalogService,
@@ -74,7 +72,7 @@ export class SqlService {
       allowed.add(st.isDirectory() ? a.path : dirname(a.path));
       tables.push({ name: a.name, files: files.map((path) => ({ date: null, path })), columns: [] });
     }
-    return SqlEngine.create({ tables, allowed: [...allowed], exportDir: this.dirs.exports, tempDir: this.dirs.temp });
+    return SqlEngine.create({ tables, allowed: [...allowed], allowedFiles: [...this.outputs], exportDir: this.dirs.exports, tempDir: this.dirs.temp });
   }
 
   async get(): Promise<SqlEngine> {
@@ -111,45 +109,36 @@ export class SqlService {
     return (await this.get()).stream(sql, opts);
   }
 
-  /**
-   * Writes a kept result to a file, reporting rows written. CSV and JSON are written chunk by
-   * chunk from DuckDB's stream; Parquet is written by DuckDB into the export folder.
-   */
-  async export(id: string, format: ExportFormat, name: string, onProgress: (rows: number) => void, signal?: AbortSignal): Promise<string> {
+  /** Writes a kept result to a file in the export folder with DuckDB's writers; progress in rows. */
+  async export(id: string, format: CopyFormat, name: string, onProgress: (rows: number) => void, signal?: AbortSignal): Promise<string> {
     const engine = await this.get();
-    const result = engine.result(id);
+    const total = engine.result(id).rowCount;
     await mkdir(this.dirs.exports, { recursive: true });
     const target = join(this.dirs.exports, basename(name));
     const partial = `${target}.partial`;
-    if (format === 'parquet') {
-      await engine.exportParquet(id, partial, signal);
-    } else {
-      const out = createWriteStream(partial);
-      let first = true;
-      let written = 0;
-      if (format === 'json') out.write('[');
-      await engine.stream(`SELECT * FROM ${result.table}`, {
-        ...(signal ? { signal } : {}),
-        onColumns: (cols) => {
-          if (format === 'csv') out.write(cols.map((c) => formatRow.csvField(c.name)).join(',') + '\n');
-        },
-        onRows: async (rows) => {
-          let chunk = '';
-          for (const r of rows) {
-            chunk += formatRow(format, result.columns, r, first);
-            first = false;
-          }
-          written += rows.length;
-          onProgress(written);
-          if (!out.write(chunk)) await once(out, 'drain');
-        },
-      });
-      if (format === 'json') out.write(first ? ']\n' : '\n]\n');
-      out.end();
-      await once(out, 'finish');
+    try {
+      await engine.copy({ result: id }, partial, format, { ...(signal ? { signal } : {}), onProgress: (p) => onProgress(Math.round((total * p) / 100)) });
+      await rename(partial, target);
+    } catch (e) {
+      await rm(partial, { force: true });
+      throw e;
     }
-    await rename(partial, target);
+    onProgress(total);
     return target;
+  }
+
+  /**
+   * Lets the engine write to one more file: what the CLI was explicitly told to write to
+   * (`--out FILE`, or /dev/stdout). The sandbox is rebuilt with it.
+   */
+  allowOutput(path: string): void {
+    this.outputs.add(path);
+    this.invalidate();
+  }
+
+  /** Writes one query's rows straight to an allowed file with DuckDB's writers (the CLI). */
+  async copyQuery(sql: string, target: string, format: CopyFormat, signal?: AbortSignal): Promise<number> {
+    return (await this.get()).copy({ sql }, target, format, signal ? { signal } : {});
   }
 
   /** What the editor completes: tables with their columns (and the contract's docs), keywords, functions. */

@@ -1,6 +1,7 @@
 // The batch mode behind the API: the snapshot browser over the product's store, the offline
 // cache (opened on first use, so listing the catalog never creates it), and the local files a
 // SQL view reads: a folder's files, or the cached copies of remote ones.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Finding } from '../../../shared/model/lint';
 import type { OfflineEvent, ProductSnapshots, SnapshotDayDetail } from '../../../shared/model/snapshot';
@@ -10,6 +11,7 @@ import { SnapshotBrowser, summarizeDay } from './snapshot-browser';
 import { SnapshotCache, violationFinding, type DaySelection } from './snapshot-cache';
 import { snapshotSource } from './snapshot-source';
 import { isStorageError } from './storage-errors';
+import { LocalSnapshotStore } from './snapshot-store';
 
 export interface LocalSnapshotFile {
   date: string;
@@ -20,10 +22,18 @@ export class SnapshotService {
   private cache: Promise<SnapshotCache> | null = null;
   private browser: SnapshotBrowser | null = null;
 
+  private readonly cacheDir: string;
+
+  /**
+   * The cache is per workspace (by default under the app data folder, named by a hash of the
+   * workspace file): product ids are unique within a workspace, not across them.
+   */
   constructor(
     private readonly catalog: CatalogService,
-    private readonly cacheDir: string = join(appDataDir(), 'cache'),
-  ) {}
+    cacheDir?: string,
+  ) {
+    this.cacheDir = cacheDir ?? join(appDataDir(), 'cache', createHash('sha256').update(catalog.workspace.file).digest('hex').slice(0, 16));
+  }
 
   private async open(): Promise<{ cache: SnapshotCache; browser: SnapshotBrowser }> {
     this.cache ??= SnapshotCache.open({ dir: this.cacheDir });
@@ -114,10 +124,10 @@ export class SnapshotService {
     const source = snapshotSource(record, this.catalog.workspace);
     if (!source) return [];
     if (source.access.type === 'local') {
-      const { browser } = await this.open();
+      // Listing only: no hashing of the files, no footers (DuckDB checks each file itself).
       try {
-        const all = await browser.list(record, this.catalog.workspace, { footers: false });
-        return all.days.flatMap((d) => d.files.map((f) => ({ date: d.date, path: f.key })));
+        const days = await new LocalSnapshotStore(source.access.root, 'stat').listDays(source.location, { layout: source.layout });
+        return days.flatMap((d) => d.files.map((f) => ({ date: d.date, path: f.key })));
       } catch (e) {
         if (isStorageError(e)) return [];
         throw e;

@@ -322,7 +322,15 @@ export class LocalSnapshotStore extends BaseStore {
   readonly description: string;
   private readonly etags = new Map<string, string>();
 
-  constructor(readonly root: string) {
+  /**
+   * `etag: 'md5'` (default) makes ETags like a single-part S3 upload's, for verifying copies;
+   * `'stat'` uses size and modification time instead (as web servers do for files), for callers
+   * that only need to list a large local mirror without reading every byte of it.
+   */
+  constructor(
+    readonly root: string,
+    private readonly etagKind: 'md5' | 'stat' = 'md5',
+  ) {
     super();
     this.description = `folder ${root}`;
   }
@@ -360,6 +368,7 @@ export class LocalSnapshotStore extends BaseStore {
 
   private async infoOf(path: string, signal?: AbortSignal, st?: Stats): Promise<ObjectInfo> {
     const s = st ?? (await this.statFile(path));
+    if (this.etagKind === 'stat') return { key: path, size: s.size, etag: `${s.size.toString(16)}-${Math.trunc(s.mtimeMs).toString(16)}`, lastModified: s.mtime.toISOString() };
     const memo = `${path}\0${s.size}\0${s.mtimeMs}`;
     let etag = this.etags.get(memo);
     if (!etag) {

@@ -158,6 +158,8 @@ export async function runTail(o: TailOptions): Promise<TailResult> {
           stats.matched++;
           pending.push(m);
           if (o.limit !== undefined && stats.matched >= o.limit) return finish('limit');
+          // Never hand the sink more than one batch at a time, even when a read brings thousands.
+          if (pending.length >= maxBatch) flush(false);
         }
         if (o.maxScanned !== undefined && stats.scanned >= o.maxScanned) return finish('max-scanned');
       }

@@ -1,17 +1,20 @@
 // The shell: app bar, connection banner, the routed page and the global shortcuts.
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { CatalogPage } from '../features/catalog/CatalogPage';
 import { LintPage } from '../features/lint/LintPage';
 import { ProductPage } from '../features/product/ProductPage';
 import { CapturesPage } from '../features/stream/CapturesPage';
 import { StreamPage } from '../features/stream/StreamPage';
 import { DisconnectedIcon } from '../components/icons';
-import { Banner, EmptyState } from '../components/states';
+import { Banner, Delayed, EmptyState, SkeletonLines } from '../components/states';
 import { useDisconnected } from './backend';
 import { Header } from './Header';
 import { requestSearchFocus, useKeys } from './keyboard';
 import { catalogHref, hrefs, navigate, useRoute, type Route } from './router';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
+
+// The SQL workspace carries Monaco (megabytes): loaded when first opened, not on the first paint.
+const SqlPage = lazy(() => import('../features/sql/SqlPage'));
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -27,6 +30,12 @@ function Page({ route }: { route: Route }) {
       return <StreamPage key={JSON.stringify(route.target)} target={route.target} />;
     case 'captures':
       return <CapturesPage />;
+    case 'sql':
+      return (
+        <Suspense fallback={<Delayed><div className="page"><SkeletonLines lines={6} /></div></Delayed>}>
+          <SqlPage params={route.params} />
+        </Suspense>
+      );
     case 'unknown':
       return (
         <main className="page">
@@ -75,6 +84,7 @@ export function App() {
     '?': () => setShortcutsOpen(true),
     'g c': () => navigate(catalogHref()),
     'g l': () => navigate(hrefs.lint()),
+    'g s': () => navigate(hrefs.sql()),
     // "go tail": the stream of the product on screen, else the captures.
     'g t': () => {
       if (route.page === 'product') navigate(hrefs.stream(route.id));
@@ -86,7 +96,7 @@ export function App() {
     <div className="app">
       <Header route={route} onShowShortcuts={() => setShortcutsOpen(true)} />
       <DisconnectedBanner />
-      <div className={`content ${route.page === 'stream' ? 'content-fill' : ''}`} ref={content}>
+      <div className={`content ${route.page === 'stream' || route.page === 'sql' ? 'content-fill' : ''}`} ref={content}>
         <Page route={route} />
       </div>
       <ShortcutsOverlay open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />

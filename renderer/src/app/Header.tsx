@@ -3,7 +3,7 @@ import { useCall, useCatalogWatch } from './backend';
 import { catalogHref, hrefs, type Route } from './router';
 import { useTheme } from './theme';
 import { plural } from '../components/format';
-import { CatalogIcon, KeyboardIcon, LintIcon, MoonIcon, StreamIcon, SunIcon } from '../components/icons';
+import { CatalogIcon, KeyboardIcon, LintIcon, MoonIcon, SqlIcon, StreamIcon, SunIcon } from '../components/icons';
 import { Skeleton } from '../components/states';
 
 function WorkspaceName() {
@@ -75,6 +75,9 @@ export function Header({ route, onShowShortcuts }: { route: Route; onShowShortcu
         </a>
         <a href={hrefs.captures()} aria-current={current('captures')} title="Streams: tails and captures (g t)" data-testid="nav-streams">
           <StreamIcon size={14} /> Streams
+        </a>
+        <a href={hrefs.sql()} aria-current={current('sql')} title="SQL over the products' snapshots (g s)" data-testid="nav-sql">
+          <SqlIcon size={14} /> SQL
         </a>
       </nav>
       <div className="app-actions">

@@ -12,6 +12,7 @@ const SHORTCUTS: Array<{ group: string; keys: Array<[keys: string[], what: strin
       [['g', 'c'], 'Go to the catalog'],
       [['g', 'l'], 'Go to the lint panel'],
       [['g', 't'], 'Tail the product’s stream (else the captures)'],
+      [['g', 's'], 'Open the SQL workspace'],
       [['?'], 'Show these shortcuts'],
     ],
   },
@@ -34,6 +35,15 @@ const SHORTCUTS: Array<{ group: string; keys: Array<[keys: string[], what: strin
   {
     group: 'Product page',
     keys: [[['Esc'], 'Back to the catalog (or Backspace)']],
+  },
+  {
+    group: 'SQL workspace',
+    keys: [
+      [['Ctrl', 'Enter'], 'Run the query (the selection if any; ⌘ on a Mac)'],
+      [['Alt', 'T'], 'New tab'],
+      [['Alt', 'W'], 'Close the tab'],
+      [['↑', '↓', '←', '→'], 'In the result: move between cells'],
+    ],
   },
   {
     group: 'Stream messages',

@@ -12,6 +12,8 @@ export type Route =
   | { page: 'stream'; target: { product: string } | { capture: string } }
   /** The capture files of the workspace. */
   | { page: 'captures' }
+  /** The SQL workspace; `?product=<id>` opens a tab reading that product. */
+  | { page: 'sql'; params: URLSearchParams }
   | { page: 'unknown'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -20,6 +22,7 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   if (path === '/') return { page: 'catalog', params };
   if (path === '/lint') return { page: 'lint', params };
+  if (path === '/sql') return { page: 'sql', params };
   if (path === '/stream') {
     const capture = params.get('capture');
     return capture ? { page: 'stream', target: { capture } } : { page: 'captures' };
@@ -43,6 +46,7 @@ export const hrefs = {
   stream: (productId: string) => `#/stream/${encodeURIComponent(productId)}`,
   capture: (file: string) => withQuery('/stream', new URLSearchParams({ capture: file })),
   captures: () => '#/stream',
+  sql: (product?: string) => withQuery('/sql', product ? new URLSearchParams({ product }) : undefined),
 };
 
 const hashStore = createStore(location.hash);

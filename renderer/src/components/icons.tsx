@@ -34,3 +34,6 @@ export const LintIcon = icon(<><path d="M8 1.8 13.5 4v4c0 3-2.4 5.3-5.5 6.2C4.9 
 export const FilterIcon = icon(<path d="M2 3.5h12L9.5 9v4l-3 1.5V9Z" />);
 export const DisconnectedIcon = icon(<><path d="M6 10 4.5 11.5a2.1 2.1 0 0 1-3-3L3 7M10 6l1.5-1.5a2.1 2.1 0 0 1 3 3L13 9M5.5 5.5l-2-2M10.5 10.5l2 2" /></>);
 export const EmptyIcon = icon(<><rect x="2" y="3" width="12" height="10" rx="1.5" /><path d="M2 9h3.5l1 1.5h3l1-1.5H14" /></>);
+export const SqlIcon = icon(<><rect x="1.5" y="2.5" width="13" height="11" rx="1.5" /><path d="m4.5 6.5 2 1.5-2 1.5M8.5 10.5h3" /></>);
+export const PinIcon = icon(<path d="M9.5 1.8 14.2 6.5l-1.6.5-2.6 2.6-.3 3-1.6-1.6L5 14.1M3.6 8.9 5.2 10.5m-3.3-3.3 3-.3L7.5 4.3 8 2.7" />);
+export const DownloadIcon = icon(<path d="M8 2v8m-3.5-3.5L8 10l3.5-3.5M2.5 12v1.5h11V12" />);

@@ -295,7 +295,7 @@ export class KafkaClient {
     if (list.length === 1) {
       const e = list[0]!;
       const message = e.message.includes('connect timeout') ? e.message : `${e.message}${after}`;
-      return new KafkaError(e.code, message, { broker: e.broker ?? '', retriable: e.retriable, cause: e.cause ?? e });
+      return new KafkaError(e.code, message, { ...(e.broker ? { broker: e.broker } : {}), retriable: e.retriable, cause: e.cause ?? e });
     }
     const primary = mostRelevant(list);
     const detail = list.map((e) => e.message).join('; ');

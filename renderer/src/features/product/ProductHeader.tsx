@@ -5,7 +5,7 @@ import { backToCatalog, hrefs } from '../../app/router';
 import { ALIGNMENT_MEANING, Kbd, ModeChips, SeverityIcon, StatusBadge, TierBadge } from '../../components/badges';
 import { CopyButton } from '../../components/CopyButton';
 import { plural, tierPromiseText } from '../../components/format';
-import { ArrowLeftIcon, StreamIcon } from '../../components/icons';
+import { ArrowLeftIcon, SqlIcon, StreamIcon } from '../../components/icons';
 import { worstSeverity } from '../lint/findings';
 
 /** A consumer should know before relying on a product that its descriptors break promises. */
@@ -42,6 +42,11 @@ export function ProductHeader({ product }: { product: Product }) {
           <a className="button stream-button" href={hrefs.stream(product.id)} data-testid="stream-button" title="Tail the product's stream live, or search it (g t)">
             <StreamIcon size={14} /> Tail stream <Kbd>g</Kbd>
             <Kbd>t</Kbd>
+          </a>
+        )}
+        {product.modes.includes('batch') && (
+          <a className={`button query-button ${product.modes.includes('stream') ? '' : 'alone'}`} href={hrefs.sql(product.id)} data-testid="query-button" title={`Query the snapshots with SQL: SELECT * FROM "${product.id}" LIMIT 100`}>
+            <SqlIcon size={14} /> Query
           </a>
         )}
       </div>

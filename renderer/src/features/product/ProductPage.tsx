@@ -46,12 +46,13 @@ export function ProductPage({ id }: { id: string }) {
               <div className="product-aside">
                 <OwnerPanel owner={p.owner} />
                 <SlaTable sla={p.sla} />
-                <SnapshotsPanel id={p.id} />
                 <SourcesPanel product={p} />
               </div>
             </div>
             {/* Full width: schemas are the widest thing a consumer reads here. */}
             <SchemaTable schema={p.schema} />
+            {/* Full width too: the day table, the schema check and the column statistics need it. */}
+            <SnapshotsPanel id={p.id} />
           </>
         )}
       </Loaded>

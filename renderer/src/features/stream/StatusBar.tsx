@@ -77,7 +77,7 @@ export function PositionsTable({ positions, start }: { positions: PartitionPosit
     <table className="table compact positions-table" data-testid="positions-table">
       <thead>
         <tr>
-          <th>Partition</th>
+          <th className="num">Partition</th>
           <th className="num">Low</th>
           {start && <th className="num">Started</th>}
           <th className="num">Next</th>
@@ -128,9 +128,9 @@ export function StatusBar({ view, info, selected }: { view: SessionView; info: S
       </span>
       <PassRate view={view} info={info} />
       <span className="status-spacer" />
-      <span className="status-item faint" data-testid="tail-ring" title={`The view keeps the newest ${view.capacity.toLocaleString()} messages${view.firstSeq ? `; ${view.firstSeq.toLocaleString()} older ones were dropped from view` : ''}`}>
+      <span className="status-item faint" data-testid="tail-ring" title={`The view keeps the newest ${view.capacity.toLocaleString()} messages${view.dropped ? `; ${view.dropped.toLocaleString()} older ones were dropped from view` : ''}`}>
         {view.size.toLocaleString()} in view{selected ? ` · ${selected.toLocaleString()} selected` : ''}
-        {view.firstSeq > 0 ? ` · ${view.firstSeq.toLocaleString()} dropped` : ''}
+        {view.dropped > 0 ? ` · ${view.dropped.toLocaleString()} dropped` : ''}
       </span>
       {view.positions.length > 0 && (
         <Popover label={<>Partitions · lag {lag.toLocaleString()}</>} title="Position and lag of every partition" align="end" testId="positions-button">

@@ -79,6 +79,8 @@ export function TailView({ target, info, product, defaultFrom }: { target: Strea
   const [runForm, setRunForm] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [open, setOpen] = useState<{ seq: number; message: StreamMessage } | null>(null);
+  /** Bumped by Start: the list starts fresh (following the newest) for every run. */
+  const [runs, setRuns] = useState(0);
   const listFocus = useRef<HTMLDivElement>(null);
 
   const topic = view.started?.topic ?? info?.topic ?? ('capture' in target ? target.capture : 'product' in target ? target.product : target.topic);
@@ -104,7 +106,11 @@ export function TailView({ target, info, product, defaultFrom }: { target: Strea
     [session, topic],
   );
 
-  const focusList = () => listFocus.current?.querySelector<HTMLElement>('[role="listbox"]')?.focus();
+  const focusList = useCallback(() => listFocus.current?.querySelector<HTMLElement>('[role="listbox"]')?.focus(), []);
+  const closeDrawer = useCallback(() => {
+    setOpen(null);
+    focusList();
+  }, [focusList]);
 
   const start = useCallback(() => {
     const b = buildConfig(form, target);
@@ -113,6 +119,7 @@ export function TailView({ target, info, product, defaultFrom }: { target: Strea
     session.setCapacity(size);
     session.start(b.config);
     setRunForm(runKey(form));
+    setRuns((n) => n + 1);
     setSelection(EMPTY_SELECTION);
     setOpen(null);
     listFocus.current?.querySelector<HTMLElement>('[role="listbox"]')?.focus();
@@ -166,11 +173,7 @@ export function TailView({ target, info, product, defaultFrom }: { target: Strea
 
   useKeys({
     Escape: () => {
-      if (open) {
-        setOpen(null);
-        focusList();
-        return;
-      }
+      if (open) return void closeDrawer();
       if (selection.ranges.length) return void setSelection(EMPTY_SELECTION);
       return false;
     },
@@ -188,6 +191,7 @@ export function TailView({ target, info, product, defaultFrom }: { target: Strea
         info={info}
         phase={view.phase}
         hasMessages={view.size > 0}
+        searchRun={!!view.config?.search}
         filterProblem={filterProblem}
         configError={configError}
         changed={changed}
@@ -211,17 +215,14 @@ export function TailView({ target, info, product, defaultFrom }: { target: Strea
         </Banner>
       )}
       <div className={`stream-body ${open ? 'with-drawer' : ''}`} ref={listFocus}>
-        <MessageList session={session} view={view} selection={selection} onSelection={setSelection} openSeq={open?.seq ?? null} onOpen={openSeq} empty={<ListPlaceholder view={view} info={info} />} />
+        <MessageList key={runs} session={session} view={view} selection={selection} onSelection={setSelection} openSeq={open?.seq ?? null} onOpen={openSeq} empty={<ListPlaceholder view={view} info={info} />} />
         {open && (
           <MessageDrawer
             message={open.message}
             target={target}
             topic={topic}
             schema={schema}
-            onClose={() => {
-              setOpen(null);
-              focusList();
-            }}
+            onClose={closeDrawer}
           />
         )}
       </div>

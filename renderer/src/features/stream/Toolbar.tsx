@@ -16,6 +16,8 @@ export interface ToolbarProps {
   phase: Phase;
   /** Anything in view (to export or clear). */
   hasMessages: boolean;
+  /** The current run is a search (bounded: Cancel, no Pause). */
+  searchRun: boolean;
   filterProblem: FilterProblem | null;
   configError: string | null;
   /** The form differs from what the current run was started with. */
@@ -243,7 +245,15 @@ export const Toolbar = memo(function Toolbar(p: ToolbarProps) {
           <button type="button" className="button" onClick={p.onStop} disabled={!running && !paused} title="Stop reading; what was read stays in view" data-testid="tail-stop">
             Stop
           </button>
-          <button type="button" className="button" onClick={p.onPauseResume} disabled={!running && !paused} aria-pressed={paused} title={paused ? 'Go on from the next offset of every partition: nothing missed, nothing twice' : 'Stop reading for now and remember every partition’s position'} data-testid="tail-pause">
+          <button
+            type="button"
+            className="button"
+            onClick={p.onPauseResume}
+            disabled={(!running && !paused) || (p.searchRun && !paused)}
+            aria-pressed={paused}
+            title={p.searchRun && !paused ? 'A search reads to its bound; Stop (or Cancel) ends it' : paused ? 'Go on from the next offset of every partition: nothing missed, nothing twice' : 'Stop reading for now and remember every partition’s position'}
+            data-testid="tail-pause"
+          >
             {paused ? 'Resume' : 'Pause'}
           </button>
         </div>

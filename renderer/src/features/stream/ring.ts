@@ -10,6 +10,8 @@ export class Ring<T> {
   private length = 0;
   /** Sequence number of the oldest item held. */
   private first = 0;
+  /** Items pushed out to keep the ring at its capacity since the last clear. */
+  private dropped = 0;
 
   constructor(private cap: number) {
     if (!(cap >= 1)) throw new Error('A ring holds at least one item');
@@ -29,9 +31,9 @@ export class Ring<T> {
   get endSeq(): number {
     return this.first + this.length;
   }
-  /** How many items fell off the front to keep the ring at its capacity. */
+  /** How many items fell off the front to keep the ring at its capacity (since the last clear). */
   get evicted(): number {
-    return this.first;
+    return this.dropped;
   }
 
   /** The item at `index` (0 = oldest held). */
@@ -53,6 +55,7 @@ export class Ring<T> {
     // Only the newest `cap` of a huge batch can survive; skip the rest outright.
     const skip = Math.max(0, batch.length - this.cap);
     if (skip) {
+      this.dropped += this.length + skip;
       this.first += this.length + skip;
       this.items = [];
       this.head = 0;
@@ -71,6 +74,7 @@ export class Ring<T> {
         this.items[this.head] = item;
         this.head = (this.head + 1) % this.cap;
         this.first++;
+        this.dropped++;
       }
     }
   }
@@ -79,6 +83,7 @@ export class Ring<T> {
   resize(capacity: number): void {
     if (!(capacity >= 1) || capacity === this.cap) return;
     const kept = this.toArray(Math.max(0, this.length - capacity));
+    this.dropped += this.length - kept.length;
     this.first += this.length - kept.length;
     this.cap = capacity;
     this.items = kept;
@@ -89,6 +94,7 @@ export class Ring<T> {
   /** Forgets every item; sequence numbers keep counting so old selections match nothing. */
   clear(): void {
     this.first = this.endSeq;
+    this.dropped = 0;
     this.items = [];
     this.head = 0;
     this.length = 0;

@@ -49,6 +49,8 @@ export interface SessionView {
   firstSeq: number;
   endSeq: number;
   capacity: number;
+  /** Messages that fell off the front of the full ring since Start or Clear. */
+  dropped: number;
   started: Omit<Started, 'kind' | 'positions'> | null;
   /** Where each partition began (for search progress) and where it stands now. */
   startPositions: PartitionPosition[];
@@ -376,10 +378,10 @@ export class TailSession {
     this.view.set(this.snapshot({ ...this.view.get(), ...patch }));
   }
 
-  private snapshot(v: Omit<SessionView, 'version' | 'size' | 'firstSeq' | 'endSeq' | 'capacity'> & Partial<SessionView>): SessionView {
+  private snapshot(v: Omit<SessionView, 'version' | 'size' | 'firstSeq' | 'endSeq' | 'capacity' | 'dropped'> & Partial<SessionView>): SessionView {
     const prev = (this.view as Store<SessionView> | undefined)?.get();
     const changed = !prev || prev.size !== this.ring.size || prev.endSeq !== this.ring.endSeq || prev.firstSeq !== this.ring.firstSeq || prev.capacity !== this.ring.capacity;
-    return { ...v, version: (prev?.version ?? 0) + (changed ? 1 : 0), size: this.ring.size, firstSeq: this.ring.firstSeq, endSeq: this.ring.endSeq, capacity: this.ring.capacity };
+    return { ...v, version: (prev?.version ?? 0) + (changed ? 1 : 0), size: this.ring.size, firstSeq: this.ring.firstSeq, endSeq: this.ring.endSeq, capacity: this.ring.capacity, dropped: this.ring.evicted };
   }
 }
 

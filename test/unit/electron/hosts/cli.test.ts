@@ -102,4 +102,38 @@ describe('dpx CLI', { timeout: 30_000 }, () => {
     expect(dpx('catalog', 'list', '--bogus').code).toBe(2);
     expect(dpx('serve', '--port', 'eighty').code).toBe(2);
   });
+
+  it('snapshots --json lists every day with date, files, rows and bytes from the footers', () => {
+    const r = dpx('snapshots', 'sales.orders', '--json');
+    expect(r.code).toBe(0);
+    const days = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(days).toHaveLength(30);
+    expect(days[0]).toMatchObject({ date: '2026-10-01', files: 1, rows: 500, bytes: expect.any(Number), schemaOk: true });
+  });
+
+  it('sql prints JSON rows, CSV, and exits 1 with the position on a SQL error', () => {
+    const json = dpx('sql', 'SELECT store_id, count(*) AS n FROM sales.orders GROUP BY ALL ORDER BY 1 LIMIT 2', '--format', 'json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { store_id: 'S01', n: expect.any(Number) },
+      { store_id: 'S02', n: expect.any(Number) },
+    ]);
+    const csv = dpx('sql', "SELECT order_id, amount FROM dpx_snapshot('sales.orders', DATE '2026-10-01') ORDER BY order_id LIMIT 2", '--format', 'csv');
+    expect(csv.stdout.split('\n')[0]).toBe('order_id,amount');
+    expect(csv.stdout.split('\n')).toHaveLength(4);
+    const bad = dpx('sql', 'SELECT * FORM x');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/syntax error at or near "x" \(line 1, column 15\)/);
+  });
+
+  it('tail --json replays the demo capture: exactly N messages in per-partition offset order', () => {
+    const r = dpx('tail', 'sales.orders', '--from', 'earliest', '--limit', '5', '--partitions', '1', '--json');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((m) => [m.partition, m.offset])).toEqual([[1, 0], [1, 1], [1, 2], [1, 3], [1, 4]]);
+    for (const m of lines) expect(Object.keys(m)).toEqual(expect.arrayContaining(['partition', 'offset', 'timestamp', 'key', 'value', 'valid', 'errors']));
+    const filtered = dpx('tail', 'sales.orders', '--from', 'earliest', '--to-end', '--filter', "value.store_id = 'S99'", '--json');
+    expect(filtered.stdout.trim().split('\n').map((l) => JSON.parse(l).key)).toEqual(['O-00011112']);
+    expect(dpx('tail', 'sales.orders', '--filter', 'value.amount >').code).toBe(2);
+  });
 });

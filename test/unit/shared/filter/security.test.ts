@@ -86,6 +86,39 @@ describe('hostile filters', () => {
   });
 });
 
+describe('fuzzing', () => {
+  const TOKENS = [
+    'a', 'value', '.', 'x', '[', ']', '0', "'s'", "''", '"q"', '(', ')', ',', 'AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'BETWEEN',
+    'LIKE', 'ILIKE', 'ESCAPE', "'!'", 'DISTINCT', 'FROM', '=', '<>', '<', '>=', '+', '-', '*', '/', '%', '||', '::', 'INTEGER',
+    'cast', 'AS', 'lower', 'coalesce', 'regexp_matches', "'(a+)+'", 'now', 'TIMESTAMP', "'2026-10-01'", 'INTERVAL', "'1 day'",
+    'timestamp', 'key', 'headers', 'TRUE', '1.5e3', '--', '/*', '*/', '\n', ';', 'date_trunc', "'day'",
+  ];
+  const soup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 25 }).map((ts) => ts.join(' ').replace(/\\n/g, '\n'));
+
+  it('random text and token soup only ever fail with FilterSyntaxError', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 30 }), soup), (text) => {
+        let expr: FilterExpr;
+        try {
+          expr = parseFilter(text);
+        } catch (e) {
+          expect(e).toBeInstanceOf(FilterSyntaxError);
+          return;
+        }
+        // Whatever parses compiles, evaluates and translates.
+        const keep = compileFilter(expr);
+        for (const v of [null, {}, { a: 1, x: 's', value: [1] }, 'str']) expect(typeof keep(row(v, { x: 'h' }))).toBe('boolean');
+        try {
+          expect(typeof filterToSql(expr, (ref) => (ref.kind === 'header' ? null : '"c"'))).toBe('string');
+        } catch (e) {
+          expect(e).toBeInstanceOf(FilterSyntaxError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('prototype pollution', () => {
   it('paths only read own properties and never write', () => {
     const texts = [

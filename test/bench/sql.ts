@@ -1,0 +1,110 @@
+// `npm run bench:sql`: 10M rows of the orders product as daily Parquet; five queries through
+// `dpx sql` and through DuckDB's own Python package (the same DuckDB version) on the same files,
+// interleaved, several rounds; prints per-query times and ratios, then the peak memory of
+// streaming the whole 10M-row result to a file.
+import { execFileSync } from 'node:child_process';
+import { cp, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEMO_DEFAULTS, generate } from '../../examples/generator/generate';
+import { benchDir, DPX, fmt, median, ROOT, run } from './bench-kit';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ORDERS_PER_DAY = 333_334; // × 30 days ≈ 10M rows
+
+const QUERIES: Array<{ name: string; dpx: string; duck: string }> = [
+  { name: 'count', dpx: `SELECT count(*) FROM sales.orders`, duck: `SELECT count(*) FROM orders` },
+  {
+    name: 'filter + aggregate',
+    dpx: `SELECT store_id, sum(amount), avg(amount) FROM sales.orders WHERE status = 'placed' AND amount > 100 GROUP BY 1 ORDER BY 1`,
+    duck: `SELECT store_id, sum(amount), avg(amount) FROM orders WHERE status = 'placed' AND amount > 100 GROUP BY 1 ORDER BY 1`,
+  },
+  {
+    name: 'group by day and store',
+    dpx: `SELECT snapshot_date, store_id, count(*), sum(amount) FROM sales.orders GROUP BY ALL ORDER BY ALL`,
+    duck: `SELECT "date", store_id, count(*), sum(amount) FROM orders GROUP BY ALL ORDER BY ALL`,
+  },
+  { name: 'top-N', dpx: `SELECT order_id, amount FROM sales.orders ORDER BY amount DESC LIMIT 100`, duck: `SELECT order_id, amount FROM orders ORDER BY amount DESC LIMIT 100` },
+  {
+    name: 'join with customers',
+    dpx: `SELECT p.country, count(*), sum(o.amount) FROM sales.orders o JOIN customers.profile p ON p.customer_id = o.customer_id AND p.snapshot_date = o.snapshot_date GROUP BY 1 ORDER BY 1`,
+    duck: `SELECT p.country, count(*), sum(o.amount) FROM orders o JOIN profiles p ON p.customer_id = o.customer_id AND p."date" = o."date" GROUP BY 1 ORDER BY 1`,
+  },
+];
+
+const PY_RUNNER = `
+import duckdb, sys, time, resource
+root, query = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+con.execute("SET TimeZone = 'UTC'")
+con.execute(f"CREATE VIEW orders AS SELECT * FROM read_parquet('{root}/sales.orders/*/*.parquet', hive_partitioning = true)")
+con.execute(f"CREATE VIEW profiles AS SELECT * FROM read_parquet('{root}/customers.profile/*/*.parquet', hive_partitioning = true)")
+t = time.perf_counter()
+rows = con.execute(query).fetchall()
+ms = (time.perf_counter() - t) * 1000
+print(f"timing: query_ms={ms:.1f} rows={len(rows)} max_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
+`;
+
+async function ensurePythonDuckdb(dir: string): Promise<string> {
+  const venv = join(dir, 'venv');
+  const python = join(venv, 'bin/python');
+  if (!(await stat(python).catch(() => null))) {
+    process.stderr.write('Installing DuckDB 1.5.6 for Python (the peer) into .bench/sql/venv…\n');
+    execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+    execFileSync(python, ['-m', 'pip', 'install', '-q', 'duckdb==1.5.6'], { stdio: 'inherit' });
+  }
+  return python;
+}
+
+async function ensureData(dir: string): Promise<string> {
+  const ws = join(dir, 'workspace');
+  const marker = join(ws, 'snapshots', 'sales.orders', 'date=2026-10-30');
+  if (!(await stat(marker).catch(() => null))) {
+    process.stderr.write(`Generating ${fmt(30 * ORDERS_PER_DAY)} orders (seeded) into ${ws}…\n`);
+    await generate({ ...DEMO_DEFAULTS, out: ws, ordersPerDay: ORDERS_PER_DAY, customers: 200_000, threads: 2, captures: false }, (s) => process.stderr.write(`  ${s}\n`));
+  }
+  for (const part of ['products', 'contracts']) await cp(join(DEMO_DEFAULTS.out, part), join(ws, part), { recursive: true });
+  await writeFile(
+    join(ws, 'dpx.workspace.yaml'),
+    ['apiVersion: dpx/v1', 'kind: Workspace', 'name: SQL benchmark (10M orders)', 'descriptors: [products, contracts]', 'connections:', '  lake: { type: local, path: snapshots }', '  sales-events: { type: capture, path: captures }', '  customer-events: { type: capture, path: captures }', ''].join('\n'),
+  );
+  return ws;
+}
+
+const timingOf = (stderr: string) => {
+  const m = /timing: query_ms=([\d.]+) rows=(\d+) max_rss_mb=(\d+)/.exec(stderr);
+  if (!m) throw new Error(`no timing in:\n${stderr}`);
+  return { ms: Number(m[1]), rows: Number(m[2]), rss: Number(m[3]) };
+};
+
+async function main() {
+  const dir = await benchDir('sql');
+  const ws = await ensureData(dir);
+  const python = await ensurePythonDuckdb(dir);
+  const rows = Number(execFileSync('node', [DPX, '-w', ws, 'sql', 'SELECT count(*) FROM sales.orders', '--format', 'csv'], { cwd: ROOT, encoding: 'utf8' }).split('\n')[1]);
+  console.log(`bench:sql — ${fmt(rows)} order rows in 30 daily snapshots, ${ROUNDS} rounds, DuckDB 1.5.6 on both sides`);
+  console.log(`${'query'.padEnd(24)} ${'dpx query'.padStart(10)} ${'duckdb'.padStart(10)} ${'ratio'.padStart(6)}   ${'dpx process'.padStart(11)} ${'python process'.padStart(14)}`);
+  for (const q of QUERIES) {
+    const a: number[] = [];
+    const b: number[] = [];
+    const aw: number[] = [];
+    const bw: number[] = [];
+    for (let i = 0; i < ROUNDS + 1; i++) {
+      const x = await run('node', [DPX, '-w', ws, 'sql', q.dpx, '--format', 'csv', '--timing'], { discardStdout: true });
+      const y = await run(python, ['-c', PY_RUNNER, join(ws, 'snapshots'), q.duck], { discardStdout: true });
+      if (x.code !== 0 || y.code !== 0) throw new Error(`${q.name} failed:\n${x.stderr}\n${y.stderr}`);
+      if (i === 0) continue; // warm-up round: file cache, CLI bundle
+      a.push(timingOf(x.stderr).ms);
+      b.push(timingOf(y.stderr).ms);
+      aw.push(x.wallMs);
+      bw.push(y.wallMs);
+    }
+    const ratio = median(a) / median(b);
+    console.log(`${q.name.padEnd(24)} ${`${fmt(median(a), 1)} ms`.padStart(10)} ${`${fmt(median(b), 1)} ms`.padStart(10)} ${fmt(ratio, 2).padStart(6)}   ${`${fmt(median(aw))} ms`.padStart(11)} ${`${fmt(median(bw))} ms`.padStart(14)}`);
+  }
+  const out = join(dir, 'orders.csv');
+  const stream = await run('node', [DPX, '-w', ws, 'sql', 'SELECT * FROM sales.orders', '--format', 'csv', '--out', out, '--timing']);
+  const t = timingOf(stream.stderr);
+  console.log(`stream ${fmt(t.rows)} rows to CSV: ${fmt(t.ms / 1000, 1)} s, ${fmt((await stat(out)).size / 1024 / 1024)} MB written, peak RSS ${fmt(stream.maxRssMb ?? t.rss)} MB`);
+}
+
+await main();
