@@ -75,7 +75,7 @@ export function ResultGrid({ client, result, sort, onSort, selected, onSelect, o
   const { columns, rowCount, id } = result;
   const sortKey = sort ? `${sort.column}\0${sort.desc}` : '';
   // A new page cache per order: rows of another order are other rows.
-  const pages = useMemo(() => new ResultPages(client, id, rowCount, columns.length, sort), [client, id, rowCount, columns.length, sortKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const pages = useMemo(() => new ResultPages(client, id, rowCount, columns.length, sort), [client, id, rowCount, columns.length, sort]);
   useSyncExternalStore(pages.subscribe, pages.getVersion);
   useEffect(() => () => pages.dispose(), [pages]);
 

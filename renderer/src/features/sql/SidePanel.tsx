@@ -28,7 +28,7 @@ function TableItem({ table, onInsert }: { table: Table; onInsert(text: string): 
           <span className="mono">{table.name}</span>
         </button>
         <span className="sql-table-meta faint" title={`${plural(table.days, 'day')} · ${plural(table.files, 'file')} · ${plural(table.columns.length, 'column')}`}>
-          {table.product ? `${table.days}d` : ''} {table.files}f
+          {table.product ? plural(table.days, 'day') : plural(table.files, 'file')}
         </span>
       </div>
       {open && (

@@ -9,7 +9,7 @@ import { useTheme } from '../../app/theme';
 import { Skeleton } from '../../components/states';
 import { complete, type CompletionKind } from './completion';
 import { monaco } from './monaco';
-import type { SqlOrigin, SqlTab } from './workspace';
+import type { RunState, SqlOrigin, SqlTab } from './workspace';
 
 type CodeEditor = ReturnType<typeof monaco.editor.create>;
 
@@ -67,18 +67,27 @@ function registerCompletion(): void {
   });
 }
 
+/** Frees the editor models (text, undo) of tabs that were closed. */
+export function disposeClosedModels(openTabIds: readonly string[]): void {
+  const open = new Set(openTabIds.map(modelPath));
+  for (const model of monaco.editor.getModels()) {
+    const path = model.uri.toString();
+    if (path.startsWith('file:///dpx-sql/') && !open.has(path)) model.dispose();
+  }
+}
+
 /** Where an error at (line, column) of the SQL that ran sits in the editor, given where that SQL started. */
 export function editorPosition(origin: SqlOrigin, line: number, column: number): { line: number; column: number } {
   return line === 1 ? { line: origin.line, column: origin.column + column - 1 } : { line: origin.line + line - 1, column };
 }
 
-function errorMarker(tab: SqlTab): Parameters<typeof monaco.editor.setModelMarkers>[2] {
-  if (tab.run.status !== 'error') return [];
-  const { error, origin } = tab.run;
+function errorMarker(tabId: string, run: RunState): Parameters<typeof monaco.editor.setModelMarkers>[2] {
+  if (run.status !== 'error') return [];
+  const { error, origin } = run;
   const line = Number(error.details?.line);
   const column = Number(error.details?.column);
   if (!Number.isFinite(line) || !Number.isFinite(column) || line < 1) return [];
-  const model = monaco.editor.getModel(monaco.Uri.parse(modelPath(tab.id)));
+  const model = monaco.editor.getModel(monaco.Uri.parse(modelPath(tabId)));
   if (!model) return [];
   const at = editorPosition(origin, line, Math.max(1, column));
   const lineNumber = Math.min(at.line, model.getLineCount());
@@ -91,7 +100,8 @@ function errorMarker(tab: SqlTab): Parameters<typeof monaco.editor.setModelMarke
     startColumn = Math.max(1, maxColumn - 1);
     endColumn = maxColumn;
   }
-  return [{ severity: monaco.MarkerSeverity.Error, message: error.message, startLineNumber: lineNumber, startColumn, endLineNumber: lineNumber, endColumn: Math.min(endColumn, maxColumn) }];
+  const message = error.message.replace(/\s*\(line \d+, column \d+\)$/, '');
+  return [{ severity: monaco.MarkerSeverity.Error, message, startLineNumber: lineNumber, startColumn, endLineNumber: lineNumber, endColumn: Math.min(endColumn, maxColumn) }];
 }
 
 export function SqlEditor({ tab, schema, onRun, onChange, onReady, onSelection, onDropFiles }: { tab: SqlTab; schema: SqlSchema | undefined; onRun(): void; onChange(tabId: string, sql: string): void; onReady(handle: EditorHandle | null): void; onSelection(hasSelection: boolean): void; onDropFiles(files: File[]): void }) {
@@ -111,11 +121,11 @@ export function SqlEditor({ tab, schema, onRun, onChange, onReady, onSelection, 
   useEffect(() => {
     const model = monaco.editor.getModel(monaco.Uri.parse(modelPath(id)));
     if (!model) return;
-    const markers = errorMarker({ ...tab, run });
+    const markers = errorMarker(id, run);
     monaco.editor.setModelMarkers(model, MARKER_OWNER, markers);
     const m = markers[0];
     if (m && editorRef.current?.getModel() === model) editorRef.current.revealLineInCenterIfOutsideViewport(m.startLineNumber);
-  }, [id, run]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [id, run]);
 
   useEffect(() => () => onReady(null), [onReady]);
 

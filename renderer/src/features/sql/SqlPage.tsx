@@ -15,7 +15,7 @@ import { tableForms } from './completion';
 import { ResultGrid, type CellRef } from './ResultGrid';
 import { MOD, RunBar } from './RunBar';
 import { SidePanel } from './SidePanel';
-import { editorPosition, SqlEditor, type EditorHandle } from './SqlEditor';
+import { disposeClosedModels, editorPosition, SqlEditor, type EditorHandle } from './SqlEditor';
 import { sqlWorkspace, type SqlTab, type SqlWorkspace } from './workspace';
 import './sql.css';
 
@@ -171,6 +171,11 @@ export default function SqlPage({ params }: { params: URLSearchParams }) {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [ws, run]);
+
+  const tabIds = state.tabs.map((t) => t.id).join(' ');
+  useEffect(() => {
+    disposeClosedModels(tabIds.split(' '));
+  }, [tabIds]);
 
   const onDropFiles = useCallback((files: File[]) => {
     const file = files[0];

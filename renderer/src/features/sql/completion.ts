@@ -208,8 +208,10 @@ export function keywordItems(keywords: readonly string[], rank: number): Complet
  * The completions at the cursor. `before` is the text from the start of the document to the
  * cursor, `full` the whole document (tables named after the cursor count too).
  */
-export function complete(schema: SqlSchema, before: string, full: string): CompletionResult {
+export function complete(schema: SqlSchema, beforeAll: string, full: string): CompletionResult {
   const tables = schema.tables;
+  // The context is in the last few lines; patterns anchored at the end need no more.
+  const before = beforeAll.slice(-2000);
   // dpx_snapshot('sal| → product ids.
   const snap = /dpx_snapshot\(\s*'([^']*)$/i.exec(before);
   if (snap) {
@@ -218,7 +220,7 @@ export function complete(schema: SqlSchema, before: string, full: string): Compl
       items: tables.filter((t) => t.product).map((t) => ({ kind: 'table' as const, label: t.name, insert: t.name, detail: tableDetail(t), documentation: tableDoc(t), rank: 0 })),
     };
   }
-  if (inString(before)) return { replace: 0, items: [] };
+  if (inString(beforeAll)) return { replace: 0, items: [] };
 
   // Something dotted: table./alias./schema. followed by what is typed so far.
   const dotted = new RegExp(String.raw`(${IDENT_SRC}(?:\.${IDENT_SRC})*)\.("?[\w$-]*)$`).exec(before);
