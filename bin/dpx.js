@@ -11,8 +11,12 @@ const bundle = `${root}dist/cli/dpx.mjs`;
 if (await isStale(bundle, [`${root}electron`, `${root}shared`, `${root}examples/generator`, `${root}package.json`])) {
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [`${root}electron/hosts/cli.ts`],
-    outfile: bundle,
+    entryPoints: { dpx: `${root}electron/hosts/cli.ts` },
+    outdir: `${root}dist/cli`,
+    // Split at dynamic imports, so what loads DuckDB or the S3 SDK is only read when used.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -49,9 +49,11 @@ test('search and the lint panel are reachable from the keyboard', async ({ page 
   await page.keyboard.type('propensity');
   await expect(page.getByTestId('product-card-marketing.ad-targeting')).toBeVisible();
   await expect(page.getByTestId('product-card-sales.orders')).toHaveCount(0);
+  // Esc clears the search, a second Esc leaves the box; then `g l` goes to the lint panel.
   await page.keyboard.press('Escape');
-  await page.locator('body').press('g');
-  await page.locator('body').press('l');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('g');
+  await page.keyboard.press('l');
   await expect(page.getByTestId('lint-panel')).toBeVisible();
   await expect(page.getByTestId('lint-panel')).toContainText('No findings');
 });

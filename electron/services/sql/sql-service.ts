@@ -8,7 +8,8 @@ import { appDataDir } from '../app-data';
 import type { CatalogService } from '../catalog/catalog-service';
 import type { SchemaField } from '../../../shared/model/product';
 import type { SnapshotService } from '../storage/snapshot-service';
-import { SqlEngine, type Cell, type CopyFormat, type ResultColumn, type ResultSet, type TableSource } from './sql-engine';
+// The engine module loads DuckDB (~0.5 s): imported on first query, not at start-up.
+import type { Cell, CopyFormat, ResultColumn, ResultSet, SqlEngine, TableSource } from './sql-engine';
 import type { SqlSchema } from '../../../shared/model/sql';
 
 /** The DuckDB type a contract field maps to, for empty views of products with no snapshot here. */
@@ -72,6 +73,7 @@ export class SqlService {
       allowed.add(st.isDirectory() ? a.path : dirname(a.path));
       tables.push({ name: a.name, files: files.map((path) => ({ date: null, path })), columns: [] });
     }
+    const { SqlEngine } = await import('./sql-engine');
     return SqlEngine.create({ tables, allowed: [...allowed], allowedFiles: [...this.outputs], exportDir: this.dirs.exports, tempDir: this.dirs.temp });
   }
 

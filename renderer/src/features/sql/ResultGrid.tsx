@@ -254,7 +254,14 @@ export function ResultGrid({ client, result, sort, onSort, selected, onSelect, o
       onSelect(null);
       return;
     }
-    if (!selected || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (!selected) {
+      // The first key into the grid picks the top-left cell in view.
+      if (!/^(Arrow|Page|Home$|End$|Enter$)/.test(e.key) || rowCount === 0 || columns.length === 0) return;
+      e.preventDefault();
+      onSelect({ row: Math.min(rowCount - 1, Math.ceil(virtualTop / ROW_H)), col: c0 });
+      return;
+    }
     const page = Math.max(1, Math.floor(bodyH / ROW_H) - 1);
     const moves: Record<string, [number, number]> = { ArrowDown: [1, 0], ArrowUp: [-1, 0], ArrowRight: [0, 1], ArrowLeft: [0, -1], PageDown: [page, 0], PageUp: [-page, 0], Tab: [0, e.shiftKey ? -1 : 1] };
     let next: CellRef | null = null;

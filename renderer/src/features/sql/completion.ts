@@ -242,7 +242,8 @@ export function complete(schema: SqlSchema, beforeAll: string, full: string): Co
         items.push({ kind: 'table', label: quoteIdent(rest), insert: quoteIdent(rest), detail: tableDetail(t), documentation: tableDoc(t), rank: table ? 1 : 0, filter: rest });
       }
     }
-    if (items.length) return { replace: partial.length, items };
+    // An alias or CTE this schema does not know: nothing to offer after its dot.
+    return { replace: partial.length, items };
   }
 
   const word = /"?[\w$]*$/.exec(before)![0];
