@@ -7,7 +7,6 @@
 // cannot read other files, attach databases, install extensions or write anywhere but the export
 // folder. The instance is rebuilt when that set changes (views are cheap to create).
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { JsonDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import { sqlString } from './duckdb';
