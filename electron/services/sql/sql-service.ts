@@ -89,9 +89,18 @@ export class SqlService {
   async attach(name: string, path: string): Promise<void> {
     if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) throw new ApiError('BAD_REQUEST', `Table name "${name}" must start with a letter and hold letters, digits, _ . or -`);
     if (this.catalog.records().some((r) => r.product.id === name)) throw new ApiError('BAD_REQUEST', `"${name}" is already a product; pick another name`);
-    this.attachments.set(name, { name, path: resolve(path) });
+    const abs = resolve(path);
+    if (!(await stat(abs).catch(() => null))) throw new ApiError('NOT_FOUND', `Cannot open ${abs}: no such file or folder`);
+    this.attachments.set(name, { name, path: abs });
     this.invalidate();
-    await this.get();
+    try {
+      await this.get();
+    } catch (e) {
+      // A file that cannot be opened must not break every later query.
+      this.attachments.delete(name);
+      this.invalidate();
+      throw e;
+    }
   }
 
   async run(sql: string, opts: { signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<ResultSet> {

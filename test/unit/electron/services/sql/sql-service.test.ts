@@ -116,6 +116,9 @@ describe('SQL over products', () => {
     expect(row).toEqual(['12345678901234567890', '9007199254740993', '123.45', 'NaN', 'Infinity', '2026-10-01 12:00:00+00', '\\xAA\\xBB', { a: 1, b: [1, 2] }, [1, null, 3], [{ key: 'k', value: 1 }], null]);
     const w = await services.sql.run(`SELECT * FROM wide`);
     expect(w.columns).toHaveLength(301);
+    // A path that does not exist is refused, and later queries are not affected by it.
+    await expect(services.sql.attach('ghost', join(dir, 'nope.parquet'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await rows(`SELECT count(*) FROM wide`)).toEqual([['1']]);
   });
 
   it('leaves a corrupt snapshot file out, names it, and still queries the other days', async () => {
