@@ -15,6 +15,8 @@ import { captureFileName } from './capture/capture-format';
 import { CaptureSource } from './capture/capture-source';
 import { makeValueDecoder, valueFormatOf, type ValueDecoder } from './decode';
 import { openKafkaSource } from './sources/kafka-source';
+import { avroDecoder, avroSchemaFromContract, SchemaRegistry, withRegistryLookups } from './avro';
+import { resolveSecret } from '../secrets';
 import type { RecordSource } from './sources/record-source';
 
 export interface StreamEndpoint {
@@ -46,16 +48,29 @@ function streamContract(record: ProductRecord): StreamContract | null {
 }
 
 function validatorFor(sc: StreamContract): RecordValidator {
-  const objects = sc.contract.doc.schema ?? [];
-  const object = objects.find((s) => s.physicalName === sc.topic) ?? objects.find((s) => s.physicalType === 'topic') ?? objects[0];
-  return compileRecordValidator(object?.properties ?? []);
+  return compileRecordValidator(schemaObjectOf(sc)?.properties ?? []);
 }
 
-function fromContract(sc: StreamContract, open: () => Promise<RecordSource>): StreamEndpoint {
+function schemaObjectOf(sc: StreamContract) {
+  const objects = sc.contract.doc.schema ?? [];
+  return objects.find((s) => s.physicalName === sc.topic) ?? objects.find((s) => s.physicalType === 'topic') ?? objects[0];
+}
+
+function fromContract(sc: StreamContract, open: () => Promise<RecordSource>, registry: SchemaRegistry | null = null): StreamEndpoint {
   const format = (sc.server as { format?: string }).format ?? 'json';
   const valueFormat = valueFormatOf(format);
-  if (valueFormat === 'avro') throw new ApiError('BAD_REQUEST', `Product ${sc.record.product.id}: Avro streams need a schema registry or an Avro schema in the contract, not available yet`);
-  return { topic: sc.topic, format, open, decode: makeValueDecoder(valueFormat), validate: validatorFor(sc), promise: sc.record.product.tierPromise };
+  const base = { topic: sc.topic, format, validate: validatorFor(sc), promise: sc.record.product.tierPromise };
+  if (valueFormat !== 'avro') return { ...base, open, decode: makeValueDecoder(valueFormat) };
+  const object = schemaObjectOf(sc);
+  if (!object) throw new ApiError('BAD_REQUEST', `Product ${sc.record.product.id}: an Avro stream needs a schema in its contract`);
+  const decode = makeValueDecoder('avro', avroDecoder(avroSchemaFromContract(object), registry));
+  return { ...base, decode, open: registry ? async () => withRegistryLookups(await open(), registry) : open };
+}
+
+function registryOf(c: Extract<Connection, { type: 'kafka' }>, root: string): SchemaRegistry | null {
+  if (!c.schemaRegistry) return null;
+  const { url, username, passwordRef } = c.schemaRegistry;
+  return new SchemaRegistry({ url, ...(username ? { username } : {}), ...(passwordRef ? { password: resolveSecret(passwordRef, 'schemaRegistry.passwordRef', root) } : {}) });
 }
 
 export class StreamTargets {
@@ -101,7 +116,7 @@ export class StreamTargets {
       const file = resolve(this.catalog.workspace.root, connection.path, captureFileName(sc.topic));
       return fromContract(sc, () => CaptureSource.open(file));
     }
-    if (connection.type === 'kafka') return fromContract(sc, () => openKafkaSource(connection, sc.topic, this.catalog.workspace.root));
+    if (connection.type === 'kafka') return fromContract(sc, () => openKafkaSource(connection, sc.topic, this.catalog.workspace.root), registryOf(connection, this.catalog.workspace.root));
     throw new ApiError('BAD_REQUEST', `Product ${id}: server "${sc.server.server}" is mapped to a ${connection.type} connection; a stream needs kafka or capture`, { product: id });
   }
 

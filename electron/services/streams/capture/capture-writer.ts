@@ -1,8 +1,9 @@
 // Records what a tail reads into a capture file. Rows go into DuckDB as they arrive (it spills to
 // disk when large) and the Parquet file is written on close, to a temporary name first so a
 // capture that fails half-way never leaves a broken file behind.
-import { rename, rm } from 'node:fs/promises';
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { DuckDBAppender, DuckDBConnection, DuckDBListType } from '@duckdb/node-api';
 import { connect, sqlString } from '../../sql/duckdb';
 import type { SourceRecord } from '../sources/record-source';
 import { CAPTURE_COLUMNS } from './capture-format';
@@ -12,6 +13,7 @@ type Values = Pick<typeof import('@duckdb/node-api'), 'blobValue' | 'listValue' 
 
 export class CaptureWriter {
   private count = 0;
+  private readonly headersType: DuckDBListType;
   private constructor(
     private readonly v: Values,
     private readonly file: string,
@@ -19,7 +21,9 @@ export class CaptureWriter {
     private readonly c: DuckDBConnection,
     private readonly table: string,
     private readonly appender: DuckDBAppender,
-  ) {}
+  ) {
+    this.headersType = appender.columnType(6) as DuckDBListType;
+  }
 
   static async create(file: string, topic: string): Promise<CaptureWriter> {
     const c = await connect();
@@ -44,7 +48,8 @@ export class CaptureWriter {
       else a.appendNull();
       if (r.value) a.appendBlob(r.value);
       else a.appendNull();
-      a.appendList(listValue(r.headers.map((h) => structValue({ key: h.key, value: h.value ? blobValue(h.value) : null }))));
+      // The column's own type, so an empty header list is still a list of (key, value) structs.
+      a.appendList(listValue(r.headers.map((h) => structValue({ key: h.key, value: h.value ? blobValue(h.value) : null }))), this.headersType);
       a.endRow();
       this.count++;
     }
@@ -55,6 +60,7 @@ export class CaptureWriter {
     const tmp = `${this.file}.partial`;
     try {
       this.appender.closeSync();
+      await mkdir(dirname(this.file), { recursive: true });
       await this.c.run(`COPY (SELECT * FROM temp.${this.table} ORDER BY "partition", "offset") TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
       await rename(tmp, this.file);
     } catch (e) {
