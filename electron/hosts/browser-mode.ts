@@ -35,17 +35,24 @@ export async function serveBrowserMode(opts: BrowserModeOptions): Promise<void> 
 
   let browser: ReturnType<typeof spawn> | null = null;
   let profile: string | null = null;
-  const chromium = opts.open ? findChromium() : null;
-  if (opts.open && !chromium) log('No Chromium found; open the URL above in a browser.');
+  const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+  const chromium = opts.open && !headless ? findChromium() : null;
+  if (opts.open && headless) log('No display here; open the URL above in a browser.');
+  else if (opts.open && !chromium) log('No Chromium found; open the URL above in a browser.');
   if (chromium) {
     profile = await mkdtemp(join(tmpdir(), 'dpx-browser-'));
     // A fresh profile and no background networking: the window talks to 127.0.0.1 only.
     const flags = ['--no-first-run', '--no-default-browser-check', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', `--user-data-dir=${profile}`, `--app=${server.url}`];
     if (process.getuid?.() === 0) flags.push('--no-sandbox'); // Chromium refuses to run as root otherwise
     browser = spawn(chromium, flags, { stdio: 'ignore' });
+    const opened = Date.now();
     browser.on('error', (e) => log(`Could not open Chromium (${e.message}); open the URL above.`));
-    // Closing the app window ends browser mode, like closing a desktop app.
-    browser.on('exit', () => void shutdown());
+    browser.on('exit', (code) => {
+      // Closing the app window ends browser mode, like closing a desktop app; a Chromium that
+      // could not start at all leaves the server running for the printed URL.
+      if (code !== 0 && Date.now() - opened < 5000) log(`Chromium stopped at once (exit ${code}); open the URL above in a browser.`);
+      else void shutdown();
+    });
   }
 
   let stopping = false;
