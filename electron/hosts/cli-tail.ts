@@ -1,12 +1,23 @@
 // `dpx tail`: a product's stream (live Kafka or its capture), or a raw topic, to the terminal.
-// It drives the stream service directly rather than through the in-process transport: the
-// contract's per-event validation would cost more than decoding at a million messages a second,
-// and the service and its checks are the same ones the app uses.
-import { once } from 'node:events';
+// It uses the stream service's pieces directly (target resolution, start positions, the tail
+// engine) rather than the in-process transport, and prints through a line processor instead of
+// StreamMessage objects: the contract's per-event validation would otherwise cost more than
+// decoding at a million messages a second. Large tails (see parallel/plan.ts) decode, check and
+// format on worker threads while the main thread reads and writes; output is the same either way.
 import { resolve } from 'node:path';
 import { ApiError } from '../../shared/api/errors';
-import { parseStartPosition, type StreamMessage, type StreamTarget, type TailEvent, type TailRequest } from '../../shared/model/stream';
+import { parseStartPosition, type StreamTarget, type TailRequest } from '../../shared/model/stream';
 import { openServices } from '../services/services';
+import { CaptureWriter } from '../services/streams/capture/capture-writer';
+import { valueFormatOf } from '../services/streams/decode';
+import { compileSpec, lineProcessor } from '../services/streams/parallel/lines';
+import { knownWork, lineSpec, mayUseWorkers, WORKER_THRESHOLD } from '../services/streams/parallel/plan';
+import { LocalProcessor, WorkerPool } from '../services/streams/parallel/pool';
+import { resolveStart } from '../services/streams/start-position';
+import { messageFilter } from '../services/streams/stream-service';
+import { runTail, type TailProcessor, type TailResult } from '../services/streams/tail';
+
+export { messageJson } from '../services/streams/parallel/lines';
 
 export interface TailCliOptions {
   workspace: string;
@@ -22,18 +33,6 @@ export interface TailCliOptions {
   toEnd?: boolean;
 }
 
-/** NDJSON: one object per message, fields in a stable order. */
-export function messageJson(m: StreamMessage): string {
-  return JSON.stringify({ partition: m.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: m.headers, valid: m.valid ?? null, errors: m.errors });
-}
-
-function messageText(m: StreamMessage): string {
-  const mark = m.valid === undefined ? ' ' : m.valid ? '✓' : '✗';
-  const value = m.valueEncoding === 'json' || m.valueEncoding === 'avro' ? JSON.stringify(m.value) : String(m.value);
-  const errors = m.errors.length ? `  ← ${m.errors.join('; ')}` : '';
-  return `${mark} p${m.partition}@${m.offset} ${new Date(m.timestamp).toISOString()} ${m.key ?? '∅'} ${value}${errors}`;
-}
-
 function target(o: TailCliOptions): StreamTarget {
   if (o.topic) return { topic: o.topic, ...(o.bootstrap ? { bootstrap: o.bootstrap } : {}) };
   if (!o.product) throw new ApiError('BAD_REQUEST', 'Name a product (dpx tail sales.orders) or a raw topic (dpx tail --topic NAME --bootstrap HOST:PORT)');
@@ -44,6 +43,11 @@ function partitions(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+(,\d+)*$/.test(text)) throw new ApiError('BAD_REQUEST', `--partitions takes a comma-separated list like 0,1,2, not "${text}"`);
   return text.split(',').map(Number);
+}
+
+function endMessage(r: TailResult): string {
+  const why = { limit: 'reached the limit', end: 'reached the end of the stream', cancelled: 'stopped', 'max-scanned': 'scanned as many messages as asked', until: 'passed the end of the time range' }[r.reason];
+  return `${why}: ${r.stats.scanned} read, ${r.stats.matched} matched`;
 }
 
 export async function runTailCli(o: TailCliOptions): Promise<void> {
@@ -61,37 +65,97 @@ export async function runTailCli(o: TailCliOptions): Promise<void> {
     ...(o.limit !== undefined ? { limit: o.limit } : {}),
     ...(o.filter ? { filter: o.filter } : {}),
   };
-  const services = await openServices({ workspace: o.workspace });
+  const filter = messageFilter(req.filter); // a broken filter fails before anything is opened
+  // Worker threads start loading now, while the workspace and the broker connection open; they
+  // are let go if the tail turns out small.
+  let pool: WorkerPool | null = mayUseWorkers({ from, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.capture ? { capture: o.capture } : {}) }) ? new WorkerPool() : null;
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // A closed pipe (`dpx tail … | head`) ends the tail quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? stop() : undefined));
-  const format = o.json ? messageJson : messageText;
-  let writing: Promise<unknown> = Promise.resolve();
-  const emit = (e: TailEvent) => {
-    if (e.kind === 'messages') {
-      let chunk = '';
-      for (const m of e.messages) chunk += format(m) + '\n';
-      if (!process.stdout.write(chunk)) writing = once(process.stdout, 'drain');
-    } else if (e.kind === 'status' && e.message && !o.json) process.stderr.write(`[${e.state}] ${e.message}\n`);
-    else if (e.kind === 'status' && e.state === 'reconnecting') process.stderr.write(`[reconnecting] ${e.message ?? ''}\n`);
-    else if (e.kind === 'started' && !o.json) process.stderr.write(`Tailing ${e.source} (${e.positions.length} partitions, ${e.format}${e.validating ? ', checked against the contract' : ''})\n`);
-  };
+  const onError = (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? stop() : undefined);
+  process.stdout.on('error', onError);
+  const services = await openServices({ workspace: o.workspace }).catch(async (e: unknown) => {
+    await pool?.close();
+    throw e;
+  });
+  let capture: CaptureWriter | undefined;
   try {
-    const result = await services.streams.tail(req, (e) => {
-      emit(e);
-    }, controller.signal, o.capture ? resolve(o.capture) : undefined);
-    await writing;
-    if (!o.json && result.stats.checked) {
-      const rate = (100 * result.stats.passed) / result.stats.checked;
-      process.stderr.write(`${result.stats.passed}/${result.stats.checked} passed the contract (${rate.toFixed(4)} %)\n`);
+    const output: 'json' | 'text' = o.json ? 'json' : 'text';
+    const endpoint = await services.streams.targets.resolve(req.target);
+    const source = await endpoint.open();
+    try {
+      const all = await source.partitions();
+      const unknown = req.partitions?.filter((p) => !all.includes(p)) ?? [];
+      if (unknown.length) throw new ApiError('BAD_REQUEST', `Topic ${endpoint.topic} has no partition ${unknown.join(', ')} (it has ${all.join(', ')})`);
+      const chosen = req.partitions ?? all;
+      const { positions, marks } = await resolveStart(source, chosen, req.from);
+      if (!o.json) process.stderr.write(`Tailing ${source.address} (${chosen.length} partitions, ${endpoint.format}${endpoint.validate ? ', checked against the contract' : ''})\n`);
+      if (o.capture) capture = await CaptureWriter.create(resolve(o.capture), endpoint.topic);
+
+      const spec = lineSpec(services.catalog, req.target, endpoint, output, req.filter);
+      let processor: TailProcessor;
+      if (pool && spec && knownWork(positions, marks, req.limit) >= WORKER_THRESHOLD) processor = pool.configure(spec);
+      else {
+        await pool?.close();
+        pool = null;
+        const parts = spec
+          ? await compileSpec(spec)
+          : { output, format: valueFormatOf(endpoint.format), decode: endpoint.decode, ...(endpoint.validate ? { validate: endpoint.validate } : {}), ...(filter ? { filter } : {}) };
+        processor = new LocalProcessor(lineProcessor(parts));
+      }
+
+      let writing: Promise<unknown> = Promise.resolve();
+      const drained = () =>
+        new Promise<void>((done) => {
+          const finish = () => {
+            process.stdout.off('drain', finish);
+            controller.signal.removeEventListener('abort', finish);
+            done();
+          };
+          process.stdout.once('drain', finish);
+          controller.signal.addEventListener('abort', finish, { once: true });
+        });
+      const result = await runTail({
+        source,
+        positions,
+        marks,
+        decode: endpoint.decode,
+        ...(req.limit !== undefined ? { limit: req.limit } : {}),
+        ...(capture ? { capture } : {}),
+        toEnd: req.toEnd || !source.live,
+        signal: controller.signal,
+        processor,
+        sink: {
+          messages: () => undefined,
+          progress: () => undefined,
+          status: (state, message) => {
+            if (message && (!o.json || state === 'reconnecting')) process.stderr.write(`[${state}] ${message}\n`);
+          },
+          output: (bytes) => {
+            if (controller.signal.aborted) return;
+            if (!process.stdout.write(bytes)) return (writing = drained());
+          },
+        },
+      });
+      await writing;
+      if (!o.json) process.stderr.write(`[ended] ${endMessage(result)}\n`);
+      if (!o.json && result.stats.checked) {
+        const rate = (100 * result.stats.passed) / result.stats.checked;
+        process.stderr.write(`${result.stats.passed}/${result.stats.checked} passed the contract (${rate.toFixed(4)} %)\n`);
+      }
+      if (o.capture) process.stderr.write(`Captured to ${resolve(o.capture)}\n`);
+    } finally {
+      // A capture keeps what was read even when the tail was cancelled or failed.
+      await capture?.close();
+      await source.close();
     }
-    if (o.capture) process.stderr.write(`Captured to ${resolve(o.capture)}\n`);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    process.stdout.off('error', onError);
+    await pool?.close();
     await services.close();
   }
 }

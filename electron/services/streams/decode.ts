@@ -49,8 +49,8 @@ const NULL: Decoded = { value: null, encoding: 'null' };
  * than validating UTF-8) becomes a one-byte string without a UTF-8 decode.
  */
 export function utf8Text(bytes: Buffer): string | null {
-  if (isAscii(bytes)) return bytes.latin1Slice(0, bytes.length);
-  return isUtf8(bytes) ? bytes.utf8Slice(0, bytes.length) : null;
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : null;
 }
 
 /** Bytes shown as text when they are printable UTF-8, else as hex. */

@@ -3,10 +3,17 @@
 // Live tails follow the stream; `toEnd` stops at the end as it was when the tail started.
 // Faults the source marks retriable (broker restart, leader change) are retried from the kept
 // positions, so a tail resumes with no gap and no duplicate.
+//
+// Two ways to process what is read, with the same stop rules, positions and stats:
+// - inline (the app): each record becomes a StreamMessage, batched to `sink.messages`;
+// - a TailProcessor (the CLI): records go in chunks to a processor (on this thread or on worker
+//   threads, see parallel/) that returns output bytes and per-record flags; chunks are applied in
+//   the order they were read, so per-partition order, `limit` and the stats stay exact.
 import type { PartitionPosition, StreamMessage, StreamStats } from '../../../shared/model/stream';
 import type { RecordValidator } from '../quality/record-validator';
 import type { CaptureWriter } from './capture/capture-writer';
-import { decodeHeaders, decodeKey, type ValueDecoder } from './decode';
+import { decodeHeaders, decodeKey, type Decoded, type ValueDecoder } from './decode';
+import type { ChunkResult } from './parallel/chunk';
 import type { RecordSource, SourceRecord, Watermarks } from './sources/record-source';
 
 export type MessageFilter = (m: StreamMessage) => boolean;
@@ -15,6 +22,24 @@ export interface TailSink {
   messages(batch: StreamMessage[]): void;
   progress(stats: StreamStats, positions: PartitionPosition[]): void;
   status(state: 'live' | 'caught-up' | 'reconnecting' | 'ended', message?: string): void;
+  /** With a processor: its output, in order. A returned promise holds the tail (backpressure). */
+  output?(bytes: Uint8Array): void | Promise<void>;
+}
+
+/** Records of one partition, in offset order. */
+export interface RecordRun {
+  partition: number;
+  records: SourceRecord[];
+}
+
+/** Processes chunks of records off the read loop: what `sink.messages` and decode/validate/filter do inline. */
+export interface TailProcessor {
+  /** Chunks that may be in flight at once (read ahead of the output). */
+  readonly depth: number;
+  /** Records per chunk at most. */
+  readonly chunkRecords: number;
+  /** Results come back per record, in the order of the runs. */
+  process(runs: RecordRun[], count: number): Promise<ChunkResult>;
 }
 
 export interface TailOptions {
@@ -31,6 +56,8 @@ export interface TailOptions {
   capture?: CaptureWriter;
   signal: AbortSignal;
   sink: TailSink;
+  /** Processes records in chunks instead (decode, validate and filter are then its business). */
+  processor?: TailProcessor;
   /** How often batches and progress reach the sink: the UI repaints at most this often. */
   flushMs?: number;
   progressMs?: number;
@@ -56,11 +83,24 @@ export class SourceError extends Error {
   }
 }
 
+const TOMBSTONE = 'value: null (a tombstone), not a record';
+
+/**
+ * Why a decoded value fails the contract: the decode error, the validator's findings, or a
+ * tombstone. `passes` (optional) is a cheaper check that, when true, stands for the validator
+ * finding nothing.
+ */
+export function valueErrors(decoded: Decoded, validate?: RecordValidator, passes?: () => boolean): string[] {
+  if (decoded.error) return [`value: ${decoded.error}`];
+  if (!validate) return [];
+  if (decoded.encoding === 'null') return [TOMBSTONE];
+  return passes?.() ? [] : validate(decoded.value);
+}
+
 export function toMessage(partition: number, r: SourceRecord, decode: ValueDecoder, validate?: RecordValidator): StreamMessage {
   const key = decodeKey(r.key);
   const decoded = decode(r.value);
-  const errors = decoded.error ? [`value: ${decoded.error}`] : validate && decoded.encoding !== 'null' ? validate(decoded.value) : [];
-  if (validate && decoded.encoding === 'null') errors.push('value: null (a tombstone), not a record');
+  const errors = valueErrors(decoded, validate);
   const m: StreamMessage = {
     partition,
     offset: r.offset,
@@ -69,7 +109,7 @@ export function toMessage(partition: number, r: SourceRecord, decode: ValueDecod
     keyEncoding: key.encoding,
     value: decoded.value,
     valueEncoding: decoded.encoding,
-    headers: decodeHeaders(r.headers),
+    headers: r.headers.length ? decodeHeaders(r.headers) : [],
     size: r.value?.length ?? 0,
     errors,
   };
@@ -77,28 +117,92 @@ export function toMessage(partition: number, r: SourceRecord, decode: ValueDecod
   return m;
 }
 
+/** State both ways of processing share: positions, marks, stats, the rate, the connection state. */
+class TailState {
+  /** Next offset per partition, of what was processed (what progress and the result report). */
+  readonly positions: Map<number, number>;
+  readonly marks: Map<number, Watermarks>;
+  /** Where a `toEnd` tail stops, per partition. */
+  readonly end: Map<number, number>;
+  /** Partitions past the time range of a search: done even when the tail follows the stream. */
+  readonly done = new Set<number>();
+  readonly stats: StreamStats = { scanned: 0, matched: 0, checked: 0, passed: 0, rate: 0, bytes: 0 };
+  private rateWindow: Array<[number, number]> = [];
+  private lastProgress = 0;
+  private state: 'live' | 'caught-up' | 'reconnecting' | null = null;
+  private failures = 0;
+
+  constructor(
+    private readonly o: TailOptions,
+    private readonly progressMs: number,
+  ) {
+    this.positions = new Map(o.positions);
+    this.marks = new Map(o.marks);
+    this.end = new Map([...this.positions.keys()].map((p) => [p, this.marks.get(p)!.high]));
+  }
+
+  positionList(): PartitionPosition[] {
+    return [...this.positions].map(([partition, next]) => ({ partition, next, high: this.marks.get(partition)!.high, low: this.marks.get(partition)!.low }));
+  }
+
+  setState(s: 'live' | 'caught-up' | 'reconnecting', message?: string): void {
+    if (this.state === s && s !== 'reconnecting') return;
+    this.state = s;
+    this.o.sink.status(s, message);
+  }
+
+  /** After a read: live or caught up (by the given read positions), or back from reconnecting. */
+  afterRead(reading: Map<number, number>): void {
+    this.failures = 0;
+    const caughtUp = [...reading].every(([p, next]) => next >= this.marks.get(p)!.high);
+    if (!this.o.toEnd && this.o.source.live) this.setState(caughtUp ? 'caught-up' : 'live');
+    else if (this.state === 'reconnecting') this.setState('live');
+  }
+
+  counted(n: number): void {
+    if (n) this.rateWindow.push([Date.now(), n]);
+  }
+
+  progress(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.lastProgress < this.progressMs) return;
+    this.rateWindow = this.rateWindow.filter(([t]) => now - t <= 1000);
+    this.stats.rate = this.rateWindow.reduce((a, [, n]) => a + n, 0);
+    this.o.sink.progress({ ...this.stats }, this.positionList());
+    this.lastProgress = now;
+  }
+
+  /** Partitions still to read from the given read positions. */
+  active(reading: Map<number, number>): Map<number, number> {
+    return new Map([...reading].filter(([p, next]) => !this.done.has(p) && (!this.o.toEnd || next < this.end.get(p)!)));
+  }
+
+  /** One read, with the retriable-fault backoff; null when the fault was retriable (read again). */
+  async read(active: Map<number, number>, signal: AbortSignal) {
+    try {
+      return await this.o.source.read(active, { maxWaitMs: this.o.source.live && !this.o.toEnd ? 500 : 100, signal });
+    } catch (e) {
+      if (signal.aborted) return null;
+      if (!(e instanceof SourceError) || !e.retriable) throw e;
+      this.setState('reconnecting', e.message);
+      await sleep(BACKOFF_MS[Math.min(this.failures++, BACKOFF_MS.length - 1)]!, signal);
+      return null;
+    }
+  }
+}
+
 export async function runTail(o: TailOptions): Promise<TailResult> {
+  return o.processor ? runProcessed(o, o.processor) : runInline(o);
+}
+
+async function runInline(o: TailOptions): Promise<TailResult> {
   const flushMs = o.flushMs ?? 50;
-  const progressMs = o.progressMs ?? 250;
   const maxBatch = o.maxBatch ?? 2000;
-  const positions = new Map(o.positions);
-  const marks = new Map(o.marks);
-  const end = new Map([...positions.keys()].map((p) => [p, marks.get(p)!.high]));
-  const stats: StreamStats = { scanned: 0, matched: 0, checked: 0, passed: 0, rate: 0, bytes: 0 };
+  const t = new TailState(o, o.progressMs ?? 250);
+  const { positions, marks, end, done, stats } = t;
   let pending: StreamMessage[] = [];
   let lastFlush = Date.now();
-  let lastProgress = 0;
-  let rateWindow: Array<[number, number]> = [];
-  let state: 'live' | 'caught-up' | 'reconnecting' | null = null;
-  let failures = 0;
 
-  const positionList = (): PartitionPosition[] =>
-    [...positions].map(([partition, next]) => ({ partition, next, high: marks.get(partition)!.high, low: marks.get(partition)!.low }));
-  const setState = (s: 'live' | 'caught-up' | 'reconnecting', message?: string) => {
-    if (state === s && s !== 'reconnecting') return;
-    state = s;
-    o.sink.status(s, message);
-  };
   const flush = (force: boolean) => {
     const now = Date.now();
     if (pending.length && (force || pending.length >= maxBatch || now - lastFlush >= flushMs)) {
@@ -106,34 +210,18 @@ export async function runTail(o: TailOptions): Promise<TailResult> {
       pending = [];
       lastFlush = now;
     }
-    if (force || now - lastProgress >= progressMs) {
-      rateWindow = rateWindow.filter(([t]) => now - t <= 1000);
-      stats.rate = rateWindow.reduce((a, [, n]) => a + n, 0);
-      o.sink.progress({ ...stats }, positionList());
-      lastProgress = now;
-    }
+    t.progress(force);
   };
   const finish = (reason: TailResult['reason']): TailResult => {
     flush(true);
-    return { stats: { ...stats }, positions: positionList(), reason };
+    return { stats: { ...stats }, positions: t.positionList(), reason };
   };
 
-  // Partitions past the time range of a search are done even when the tail follows the stream.
-  const done = new Set<number>();
   while (!o.signal.aborted) {
-    const active = new Map([...positions].filter(([p, next]) => !done.has(p) && (!o.toEnd || next < end.get(p)!)));
+    const active = t.active(positions);
     if (active.size === 0) return finish(done.size ? 'until' : 'end');
-    let batches;
-    try {
-      batches = await o.source.read(active, { maxWaitMs: o.source.live && !o.toEnd ? 500 : 100, signal: o.signal });
-      failures = 0;
-    } catch (e) {
-      if (o.signal.aborted) break;
-      if (!(e instanceof SourceError) || !e.retriable) throw e;
-      setState('reconnecting', e.message);
-      await sleep(BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]!, o.signal);
-      continue;
-    }
+    const batches = await t.read(active, o.signal);
+    if (batches === null) continue;
     let read = 0;
     for (const batch of batches) {
       marks.set(batch.partition, { low: batch.low, high: batch.high });
@@ -164,17 +252,187 @@ export async function runTail(o: TailOptions): Promise<TailResult> {
         if (o.maxScanned !== undefined && stats.scanned >= o.maxScanned) return finish('max-scanned');
       }
     }
-    if (read) rateWindow.push([Date.now(), read]);
-    const caughtUp = [...positions].every(([p, next]) => next >= marks.get(p)!.high);
-    if (!o.toEnd && o.source.live) setState(caughtUp ? 'caught-up' : 'live');
-    else if (state === 'reconnecting') setState('live');
+    t.counted(read);
+    t.afterRead(positions);
     flush(false);
   }
   return finish('cancelled');
 }
 
+interface Job {
+  runs: RecordRun[];
+  result: Promise<ChunkResult>;
+}
+
+/** Wakes one waiter; a wake with nobody waiting is kept for the next wait. */
+class Wakeup {
+  private waiting: (() => void) | null = null;
+  private pending = false;
+  wait(): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+  wake(): void {
+    const w = this.waiting;
+    this.waiting = null;
+    if (w) w();
+    else this.pending = true;
+  }
+}
+
+/**
+ * The processed way: a reader reads ahead (up to `processor.depth` chunks in flight) and decides
+ * what is read (the end of a `toEnd` tail, `until`, `maxScanned`); the applier takes results in
+ * read order, counts, writes output, and stops exactly at `limit`.
+ */
+async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<TailResult> {
+  const t = new TailState(o, o.progressMs ?? 250);
+  const { positions, marks, end, done, stats } = t;
+  const reading = new Map(o.positions);
+  const stop = new AbortController();
+  const signal = AbortSignal.any([o.signal, stop.signal]);
+  const queue: Job[] = [];
+  const toApplier = new Wakeup();
+  const toReader = new Wakeup();
+  let readerEnd: TailResult['reason'] | null = null;
+  let readerError: { error: unknown } | null = null;
+
+  const reader = (async () => {
+    let taken = 0;
+    try {
+      while (!signal.aborted) {
+        const active = t.active(reading);
+        if (active.size === 0) {
+          readerEnd = done.size ? 'until' : 'end';
+          return;
+        }
+        if (o.maxScanned !== undefined && taken >= o.maxScanned) {
+          readerEnd = 'max-scanned';
+          return;
+        }
+        while (queue.length >= processor.depth && !signal.aborted) await toReader.wait();
+        if (signal.aborted) return;
+        const batches = await t.read(active, signal);
+        if (batches === null || signal.aborted) continue;
+        let runs: RecordRun[] = [];
+        let count = 0;
+        const submit = () => {
+          if (!count) return;
+          const result = processor.process(runs, count);
+          // Results past a limit are never awaited: their failures must not go unhandled.
+          result.catch(() => undefined);
+          queue.push({ runs, result });
+          toApplier.wake();
+          runs = [];
+          count = 0;
+        };
+        for (const batch of batches) {
+          marks.set(batch.partition, { low: batch.low, high: batch.high });
+          const stopAt = o.toEnd ? end.get(batch.partition)! : Infinity;
+          if (batch.records.length) o.capture?.append(batch.partition, batch.records.filter((r) => r.offset < stopAt));
+          const records = batch.records;
+          let i = 0;
+          for (; i < records.length; i++) {
+            const r = records[i]!;
+            if (r.offset >= stopAt) break;
+            if (o.until !== undefined && r.timestamp > o.until) {
+              done.add(batch.partition);
+              break;
+            }
+            if (o.maxScanned !== undefined && taken + i >= o.maxScanned) break;
+          }
+          if (i === 0) continue;
+          taken += i;
+          reading.set(batch.partition, records[i - 1]!.offset + 1);
+          // Chunks of at most chunkRecords records, cut across partitions as read.
+          for (let from = 0; from < i; ) {
+            const take = Math.min(i - from, processor.chunkRecords - count);
+            runs.push({ partition: batch.partition, records: from === 0 && take === records.length ? records : records.slice(from, from + take) });
+            count += take;
+            from += take;
+            if (count >= processor.chunkRecords) submit();
+          }
+        }
+        submit();
+        t.afterRead(reading);
+        t.progress(false);
+      }
+    } catch (e) {
+      readerError = { error: e };
+    } finally {
+      toApplier.wake();
+    }
+  })();
+
+  const finish = (reason: TailResult['reason']): TailResult => {
+    t.progress(true);
+    return { stats: { ...stats }, positions: t.positionList(), reason };
+  };
+
+  try {
+    for (;;) {
+      if (o.signal.aborted) return finish('cancelled');
+      const job = queue[0];
+      if (!job) {
+        if (readerError) throw (readerError as { error: unknown }).error;
+        if (readerEnd) return finish(readerEnd);
+        if (signal.aborted) return finish('cancelled');
+        await toApplier.wait();
+        continue;
+      }
+      const result = await job.result;
+      queue.shift();
+      toReader.wake();
+      if (o.signal.aborted) return finish('cancelled');
+      const { flags, ends, out } = result;
+      let i = 0;
+      let stopped: TailResult['reason'] | null = null;
+      for (const run of job.runs) {
+        const records = run.records;
+        for (let k = 0; k < records.length; k++, i++) {
+          const r = records[k]!;
+          stats.scanned++;
+          stats.bytes += r.value?.length ?? 0;
+          const f = flags[i]!;
+          if (f & 1) {
+            stats.checked++;
+            if (f & 2) stats.passed++;
+          }
+          if (f & 4) {
+            stats.matched++;
+            if (o.limit !== undefined && stats.matched >= o.limit) stopped = 'limit';
+          }
+          if (!stopped && o.maxScanned !== undefined && stats.scanned >= o.maxScanned) stopped = 'max-scanned';
+          if (stopped) {
+            positions.set(run.partition, r.offset + 1);
+            break;
+          }
+        }
+        if (stopped) break;
+        if (records.length) positions.set(run.partition, records[records.length - 1]!.offset + 1);
+      }
+      const cut = stopped ? ends[i]! : out.length;
+      t.counted(stopped ? i + 1 : i);
+      if (cut > 0 && o.sink.output) {
+        const wrote = o.sink.output(cut === out.length ? out : out.subarray(0, cut));
+        if (wrote) await wrote;
+      }
+      if (stopped) return finish(stopped);
+      t.progress(false);
+    }
+  } finally {
+    stop.abort();
+    toReader.wake();
+    await reader;
+  }
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
     const t = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => {
       clearTimeout(t);
