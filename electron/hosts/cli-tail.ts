@@ -101,7 +101,7 @@ export async function runTailCli(o: TailCliOptions): Promise<void> {
         await pool?.close();
         pool = null;
         const parts = spec
-          ? await compileSpec(spec)
+          ? compileSpec(spec)
           : { output, format: valueFormatOf(endpoint.format), decode: endpoint.decode, ...(endpoint.validate ? { validate: endpoint.validate } : {}), ...(filter ? { filter } : {}) };
         processor = new LocalProcessor(lineProcessor(parts));
       }

@@ -58,7 +58,8 @@ async function publishCapture(kafka: Kafka, file: string): Promise<{ topic: stri
         timestamp: String(r.timestamp),
         headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value ?? ''])),
       }));
-      await producer.send({ topic, messages, acks: -1 });
+      // A produce request is one record batch per partition: keep it under the broker's 1 MB limit.
+      for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, messages: messages.slice(i, i + 500), acks: -1 });
       count += messages.length;
       positions.set(partition, batch.records.at(-1)!.offset + 1);
     }
@@ -120,6 +121,7 @@ async function produceLive(kafka: Kafka, rate: number, durationS: number | null)
 }
 
 async function main() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({ options: { live: { type: 'boolean' }, rate: { type: 'string', default: '20' }, duration: { type: 'string' } } });
   const env = readInfraEnv();
   if (!env.kafka || !env.s3) throw new Error('Start the local infrastructure first: npm run infra:up');

@@ -63,8 +63,11 @@ export const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
 /** Hive-style day folders: date=, dt= or day= followed by the date. */
 const HIVE_DAY = /[/\\](date|dt|day)=\d{4}-\d{2}-\d{2}[/\\]/;
 
-/** The snapshot day from a file path: date=YYYY-MM-DD/, YYYY-MM-DD/ or YYYY/MM/DD/ just above the file. */
-const SNAPSHOT_DATE_SQL = `TRY_CAST(replace(regexp_extract(filename, '(\\d{4}[-/]\\d{2}[-/]\\d{2})[^/]*/[^/]*$', 1), '/', '-') AS DATE)`;
+/**
+ * The snapshot day from a file path when the layout is not hive-style: the last date in the
+ * path (YYYY-MM-DD or YYYY/MM/DD), which also finds it in the offline cache's day/etag/file folders.
+ */
+const SNAPSHOT_DATE_SQL = `TRY_CAST(replace(regexp_extract(filename, '.*(\\d{4}[-/]\\d{2}[-/]\\d{2})', 1), '/', '-') AS DATE)`;
 
 export class SqlEngine {
   private nextId = 1;

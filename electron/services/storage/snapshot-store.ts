@@ -487,6 +487,8 @@ let sdkPromise: Promise<S3Sdk> | null = null;
 function loadSdk(): Promise<S3Sdk> {
   // The SDK warns on every process start that its 2027 releases need Node 22; the lockfile pins this one.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The SDK warns on every start that its 2027 releases will need Node 22: not the user's concern here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   sdkPromise ??= import('@aws-sdk/client-s3');
   return sdkPromise;
 }
@@ -681,8 +683,8 @@ export function s3ConfigFromConnection(
       throw new StorageError('config', `The ${label} names ${conn.accessKeyIdRef ? 'accessKeyIdRef' : 'secretAccessKeyRef'} but not ${conn.accessKeyIdRef ? 'secretAccessKeyRef' : 'accessKeyIdRef'}: give both, or neither to use a profile or the default AWS credentials`);
     }
     config.credentials = {
-      accessKeyId: resolveSecret(conn.accessKeyIdRef, `accessKeyIdRef of the ${label}`),
-      secretAccessKey: resolveSecret(conn.secretAccessKeyRef, `secretAccessKeyRef of the ${label}`),
+      accessKeyId: resolveSecret(conn.accessKeyIdRef, `accessKeyIdRef of the ${label}`, dirname(where.file)),
+      secretAccessKey: resolveSecret(conn.secretAccessKeyRef, `secretAccessKeyRef of the ${label}`, dirname(where.file)),
     };
     config.credentialSource = `accessKeyIdRef ${conn.accessKeyIdRef} and secretAccessKeyRef ${conn.secretAccessKeyRef} of the ${label}`;
   } else if (conn.profile) {

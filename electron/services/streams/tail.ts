@@ -13,7 +13,7 @@ import type { PartitionPosition, StreamMessage, StreamStats } from '../../../sha
 import type { RecordValidator } from '../quality/record-validator';
 import type { CaptureWriter } from './capture/capture-writer';
 import { decodeHeaders, decodeKey, type Decoded, type ValueDecoder } from './decode';
-import type { ChunkResult } from './parallel/chunk';
+import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type ChunkResult } from './parallel/chunk';
 import type { RecordSource, SourceRecord, Watermarks } from './sources/record-source';
 
 export type MessageFilter = (m: StreamMessage) => boolean;
@@ -38,7 +38,10 @@ export interface TailProcessor {
   readonly depth: number;
   /** Records per chunk at most. */
   readonly chunkRecords: number;
-  /** Results come back per record, in the order of the runs. */
+  /**
+   * Results come back per record, in the order of the runs, with the chunk's table (partition,
+   * offset, size of each record): the engine keeps no record while it is processed.
+   */
   process(runs: RecordRun[], count: number): Promise<ChunkResult>;
 }
 
@@ -260,7 +263,6 @@ async function runInline(o: TailOptions): Promise<TailResult> {
 }
 
 interface Job {
-  runs: RecordRun[];
   result: Promise<ChunkResult>;
 }
 
@@ -324,7 +326,7 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
           const result = processor.process(runs, count);
           // Results past a limit are never awaited: their failures must not go unhandled.
           result.catch(() => undefined);
-          queue.push({ runs, result });
+          queue.push({ result });
           toApplier.wake();
           runs = [];
           count = 0;
@@ -387,32 +389,28 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
       queue.shift();
       toReader.wake();
       if (o.signal.aborted) return finish('cancelled');
-      const { flags, ends, out } = result;
+      const { count, recs, flags, ends, out } = result;
       let i = 0;
       let stopped: TailResult['reason'] | null = null;
-      for (const run of job.runs) {
-        const records = run.records;
-        for (let k = 0; k < records.length; k++, i++) {
-          const r = records[k]!;
-          stats.scanned++;
-          stats.bytes += r.value?.length ?? 0;
-          const f = flags[i]!;
-          if (f & 1) {
-            stats.checked++;
-            if (f & 2) stats.passed++;
-          }
-          if (f & 4) {
-            stats.matched++;
-            if (o.limit !== undefined && stats.matched >= o.limit) stopped = 'limit';
-          }
-          if (!stopped && o.maxScanned !== undefined && stats.scanned >= o.maxScanned) stopped = 'max-scanned';
-          if (stopped) {
-            positions.set(run.partition, r.offset + 1);
-            break;
-          }
+      for (; i < count; i++) {
+        const at = i * REC;
+        const size = recs[at + R_VALUE_LEN]!;
+        stats.scanned++;
+        if (size > 0) stats.bytes += size;
+        const f = flags[i]!;
+        if (f & CHECKED) {
+          stats.checked++;
+          if (f & PASSED) stats.passed++;
         }
+        if (f & MATCHED) {
+          stats.matched++;
+          if (o.limit !== undefined && stats.matched >= o.limit) stopped = 'limit';
+        }
+        if (!stopped && o.maxScanned !== undefined && stats.scanned >= o.maxScanned) stopped = 'max-scanned';
+        // Runs of one partition are in offset order: the last record of each sets its position.
+        const p = recs[at + R_PARTITION]!;
+        if (stopped || i + 1 === count || recs[at + REC + R_PARTITION] !== p) positions.set(p, recs[at + R_OFFSET]! + 1);
         if (stopped) break;
-        if (records.length) positions.set(run.partition, records[records.length - 1]!.offset + 1);
       }
       const cut = stopped ? ends[i]! : out.length;
       t.counted(stopped ? i + 1 : i);

@@ -1,0 +1,171 @@
+// Records as plain data that crosses to a worker thread cheaply: one byte array (keys, values and
+// header values, copied span by span from the fetch responses they are views of) and a table of
+// numbers per record. Both are transferable; nothing is copied per record on the way.
+import type { SourceRecord } from '../sources/record-source';
+
+/** Numbers per record in `Chunk.recs`. */
+export const REC = 9;
+/** Positions in a record's row of `Chunk.recs`. */
+export const R_PARTITION = 0;
+export const R_OFFSET = 1;
+export const R_TIMESTAMP = 2;
+/** Start and length in `data`; length -1 for null. */
+export const R_KEY = 3;
+export const R_KEY_LEN = 4;
+export const R_VALUE = 5;
+export const R_VALUE_LEN = 6;
+/** First header (index into `hdrs`, in headers) and how many. */
+export const R_HEADERS = 7;
+export const R_HEADER_COUNT = 8;
+/** Numbers per header in `Chunk.hdrs`: key index (into `keys`), value start, value length (-1 null). */
+export const HDR = 3;
+
+export interface Chunk {
+  count: number;
+  data: Uint8Array;
+  recs: Float64Array;
+  hdrs: Int32Array;
+  /** Header keys, each once per chunk. */
+  keys: string[];
+  /** The value bytes of all records (the `bytes` stat). */
+  bytes: number;
+}
+
+/** What a chunk's processing gives back, per record in order. */
+export interface ChunkResult {
+  count: number;
+  /** The chunk's own table (REC numbers per record), handed back: partitions, offsets and sizes for the stats. */
+  recs: Float64Array;
+  /** Per record: CHECKED | PASSED | MATCHED. */
+  flags: Uint8Array;
+  /** Per record: where its output ends in `out` (records that print nothing end where the previous one did). */
+  ends: Uint32Array;
+  out: Uint8Array;
+}
+
+export const CHECKED = 1;
+export const PASSED = 2;
+export const MATCHED = 4;
+
+/** Bytes between two views of one buffer that are still copied along rather than starting a new span. */
+const MAX_GAP = 4096;
+
+/**
+ * Collects records into a chunk. Key, value and header values are zero-copy views of a fetch
+ * response (or of a decompressed batch): consecutive views of one buffer become one span, copied
+ * with one memcpy when the chunk is built.
+ */
+export class ChunkBuilder {
+  count = 0;
+  private recs: Float64Array;
+  private hdrs: Int32Array;
+  private nHdrs = 0;
+  private keys: string[] = [];
+  private keyIndex = new Map<string, number>();
+  private bytes = 0;
+  // spans: closed ones, then the open one
+  private spans: Array<{ buf: ArrayBufferLike; start: number; end: number }> = [];
+  private base = 0;
+  private open: { buf: ArrayBufferLike; start: number; end: number } | null = null;
+
+  constructor(capacity = 1024) {
+    this.recs = new Float64Array(capacity * REC);
+    this.hdrs = new Int32Array(capacity * HDR);
+  }
+
+  /** Where a view's bytes will be in the chunk's data. */
+  private place(v: Buffer): number {
+    const buf = v.buffer;
+    const off = v.byteOffset;
+    const end = off + v.byteLength;
+    const open = this.open;
+    if (open !== null && open.buf === buf && off >= open.start && off <= open.end + MAX_GAP) {
+      if (end > open.end) open.end = end;
+      return this.base + (off - open.start);
+    }
+    if (open !== null) this.base += open.end - open.start;
+    const span = { buf, start: off, end };
+    this.spans.push(span);
+    this.open = span;
+    return this.base;
+  }
+
+  add(partition: number, r: SourceRecord): void {
+    let n = this.count;
+    if ((n + 1) * REC > this.recs.length) {
+      const grown = new Float64Array(this.recs.length * 2);
+      grown.set(this.recs);
+      this.recs = grown;
+    }
+    const recs = this.recs;
+    const at = n * REC;
+    recs[at + R_PARTITION] = partition;
+    recs[at + R_OFFSET] = r.offset;
+    recs[at + R_TIMESTAMP] = r.timestamp;
+    const key = r.key;
+    if (key === null) recs[at + R_KEY_LEN] = -1;
+    else {
+      recs[at + R_KEY] = this.place(key);
+      recs[at + R_KEY_LEN] = key.byteLength;
+    }
+    const value = r.value;
+    if (value === null) recs[at + R_VALUE_LEN] = -1;
+    else {
+      recs[at + R_VALUE] = this.place(value);
+      recs[at + R_VALUE_LEN] = value.byteLength;
+      this.bytes += value.byteLength;
+    }
+    const headers = r.headers;
+    const h = headers.length;
+    recs[at + R_HEADERS] = this.nHdrs;
+    recs[at + R_HEADER_COUNT] = h;
+    if (h > 0) {
+      if ((this.nHdrs + h) * HDR > this.hdrs.length) {
+        const grown = new Int32Array(Math.max(this.hdrs.length * 2, (this.nHdrs + h) * HDR));
+        grown.set(this.hdrs);
+        this.hdrs = grown;
+      }
+      const hdrs = this.hdrs;
+      for (let i = 0; i < h; i++) {
+        const x = headers[i]!;
+        const j = (this.nHdrs + i) * HDR;
+        let k = this.keyIndex.get(x.key);
+        if (k === undefined) {
+          k = this.keys.length;
+          this.keys.push(x.key);
+          this.keyIndex.set(x.key, k);
+        }
+        hdrs[j] = k;
+        if (x.value === null) hdrs[j + 2] = -1;
+        else {
+          hdrs[j + 1] = this.place(x.value);
+          hdrs[j + 2] = x.value.byteLength;
+        }
+      }
+      this.nHdrs += h;
+    }
+    this.count = ++n;
+  }
+
+  build(): Chunk {
+    const open = this.open;
+    const size = this.base + (open ? open.end - open.start : 0);
+    // Its own ArrayBuffer (never a pool slab): the chunk can be transferred.
+    const data = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    for (const s of this.spans) {
+      data.set(new Uint8Array(s.buf, s.start, s.end - s.start), at);
+      at += s.end - s.start;
+    }
+    return { count: this.count, data, recs: this.recs.subarray(0, this.count * REC), hdrs: this.hdrs.subarray(0, this.nHdrs * HDR), keys: this.keys, bytes: this.bytes };
+  }
+}
+
+/** The ArrayBuffers of a chunk, to transfer it (they are its own). */
+export function chunkTransfer(c: Chunk): ArrayBuffer[] {
+  return [c.data.buffer as ArrayBuffer, c.recs.buffer as ArrayBuffer, c.hdrs.buffer as ArrayBuffer];
+}
+
+export function resultTransfer(r: ChunkResult): ArrayBuffer[] {
+  return [r.out.buffer as ArrayBuffer, r.flags.buffer as ArrayBuffer, r.ends.buffer as ArrayBuffer, r.recs.buffer as ArrayBuffer];
+}

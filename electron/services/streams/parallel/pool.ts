@@ -1,0 +1,126 @@
+// Where tail chunks are processed: on this thread (LocalProcessor) or on worker threads
+// (WorkerPool). Both take the records of a read, cut into chunks by the engine, and give back
+// output bytes and per-record flags; the engine applies them in read order.
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { RecordRun, TailProcessor } from '../tail';
+import { ChunkBuilder, chunkTransfer, type ChunkResult } from './chunk';
+import type { ChunkProcessor, LineSpec } from './lines';
+import { WORKER_FLAG, type FromWorker, type ToWorker } from './worker';
+
+function build(runs: RecordRun[], count: number) {
+  const b = new ChunkBuilder(count);
+  for (const run of runs) for (const r of run.records) b.add(run.partition, r);
+  return b.build();
+}
+
+/** Chunks processed on the calling thread, one at a time. */
+export class LocalProcessor implements TailProcessor {
+  readonly depth = 1;
+  readonly chunkRecords = 8192;
+  constructor(private readonly run: ChunkProcessor) {}
+
+  process(runs: RecordRun[], count: number): Promise<ChunkResult> {
+    return Promise.resolve(this.run(build(runs, count)));
+  }
+}
+
+/** Worker threads for a large tail: all but one core (the main thread reads and writes), at least one. */
+export function defaultThreads(): number {
+  const asked = Number(process.env['DPX_TAIL_THREADS']);
+  if (Number.isInteger(asked) && asked > 0) return Math.min(asked, 16);
+  return Math.max(1, Math.min(availableParallelism() - 1, 4));
+}
+
+/** How a worker is started from this module: the CLI bundle as is, or the TypeScript source through tsx. */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  const workerData = { [WORKER_FLAG]: true };
+  if (!here.endsWith('.ts')) return new Worker(fileURLToPath(here), { workerData });
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href;
+  const entry = new URL('./worker.ts', here).href;
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+interface Pending {
+  resolve(r: ChunkResult): void;
+  reject(e: Error): void;
+  worker: Slot;
+}
+
+interface Slot {
+  worker: Worker;
+  outstanding: number;
+}
+
+/**
+ * Worker threads processing chunks. Started before the spec is known (so their start overlaps the
+ * main thread opening the workspace and the broker connection); `configure` sends the spec.
+ */
+export class WorkerPool implements TailProcessor {
+  readonly depth: number;
+  readonly chunkRecords = 4096;
+  private readonly slots: Slot[];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failure: Error | null = null;
+  private closed = false;
+
+  constructor(readonly threads: number = defaultThreads()) {
+    // Enough chunks in flight to keep every worker busy while the main thread reads and writes.
+    this.depth = threads * 3;
+    this.slots = Array.from({ length: threads }, () => this.spawn());
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: startWorker(), outstanding: 0 };
+    slot.worker.on('message', (msg: FromWorker) => {
+      if (msg.id === null) return this.fail(new Error(msg.kind === 'error' ? msg.message : 'tail worker failed'));
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      slot.outstanding--;
+      if (msg.kind === 'result') p.resolve(msg.result);
+      else p.reject(new Error(msg.message));
+    });
+    slot.worker.on('error', (e) => this.fail(e));
+    slot.worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`a tail worker thread stopped (exit code ${code})`));
+    });
+    return slot;
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+  }
+
+  configure(spec: LineSpec): this {
+    for (const s of this.slots) s.worker.postMessage({ kind: 'init', spec } satisfies ToWorker);
+    return this;
+  }
+
+  process(runs: RecordRun[], count: number): Promise<ChunkResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const chunk = build(runs, count);
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.outstanding < slot.outstanding) slot = s;
+    const id = this.nextId++;
+    slot.outstanding++;
+    return new Promise<ChunkResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker: slot });
+      slot.worker.postMessage({ kind: 'chunk', id, chunk } satisfies ToWorker, chunkTransfer(chunk));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(new Error('the tail ended'));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,40 @@
+// A tail worker thread: compiles the line spec (decoder, contract validator, acceptor, filter)
+// once, then turns chunks of records into output lines and flags, in the order they arrive.
+//
+// It is started from the file that holds this module: the CLI bundle (every module of it, this
+// one included, is in that one file) or, from the TypeScript sources (tests), this file through
+// tsx. The flag in workerData tells this module it is the worker.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { resultTransfer, type Chunk } from './chunk';
+import { compileSpec, lineProcessor, type ChunkProcessor, type LineSpec } from './lines';
+
+export const WORKER_FLAG = 'dpxTailWorker';
+
+export type ToWorker = { kind: 'init'; spec: LineSpec } | { kind: 'chunk'; id: number; chunk: Chunk };
+export type FromWorker = { kind: 'result'; id: number; result: import('./chunk').ChunkResult } | { kind: 'error'; id: number | null; message: string };
+
+function serve(): void {
+  const port = parentPort!;
+  let processor: Promise<ChunkProcessor> | null = null;
+  port.on('message', (msg: ToWorker) => {
+    if (msg.kind === 'init') {
+      processor = Promise.resolve(msg.spec).then((spec) => lineProcessor(compileSpec(spec)));
+      processor.catch((e: unknown) => port.postMessage({ kind: 'error', id: null, message: (e as Error).message ?? String(e) } satisfies FromWorker));
+      return;
+    }
+    if (!processor) {
+      port.postMessage({ kind: 'error', id: msg.id, message: 'tail worker: a chunk came before its spec' } satisfies FromWorker);
+      return;
+    }
+    void processor.then((run) => {
+      try {
+        const result = run(msg.chunk);
+        port.postMessage({ kind: 'result', id: msg.id, result } satisfies FromWorker, resultTransfer(result));
+      } catch (e) {
+        port.postMessage({ kind: 'error', id: msg.id, message: (e as Error).message ?? String(e) } satisfies FromWorker);
+      }
+    }, () => undefined);
+  });
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG] === true) serve();
