@@ -19,14 +19,9 @@ const BUCKET = 'acme-lake';
 const PARTITIONS = 3;
 const STORES = ['S01', 'S02', 'S03', 'S04', 'S05', 'S06', 'S07', 'S08', 'WEB'];
 
+/** Every file below a folder. */
 async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
+  return (await readdir(dir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
 async function publishCapture(kafka: Kafka, file: string): Promise<{ topic: string; count: number }> {

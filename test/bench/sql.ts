@@ -1,8 +1,12 @@
+/// <reference lib="dom" />
 // `npm run bench:sql`: 10M rows of the orders product as daily Parquet; five queries through
 // `dpx sql` and through DuckDB's own Python package (the same DuckDB version) on the same files,
 // interleaved, several rounds; prints per-query times and ratios, then the peak memory of
 // streaming the whole 10M-row result to a file.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../playwright.config';
 import { cp, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEMO_DEFAULTS, generate } from '../../examples/generator/generate';
@@ -76,6 +80,54 @@ const timingOf = (stderr: string) => {
   return { ms: Number(m[1]), rows: Number(m[2]), rss: Number(m[3]) };
 };
 
+/**
+ * Time from "query done" to the first rows painted in the grid, measured inside the page (a
+ * MutationObserver stamps both moments), on the 10M-row orders result.
+ */
+async function gridTiming(ws: string): Promise<void> {
+  const server = spawn(process.execPath, [DPX, '-w', ws, 'serve', '--no-open', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((ok) => createInterface({ input: server.stdout! }).once('line', (l) => ok((JSON.parse(l) as { url: string }).url)));
+  const browser = await chromium.launch({ executablePath: process.env.DPX_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const samples: number[] = [];
+  let rows = 0;
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${url}`);
+    await page.getByTestId('nav-sql').click();
+    await page.locator('.monaco-editor').waitFor({ timeout: 60_000 });
+    for (let i = 0; i < ROUNDS; i++) {
+      await page.locator('.monaco-editor').click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(`SELECT * FROM sales.orders -- ${i}`);
+      await page.evaluate(() => {
+        const w = window as unknown as { __done?: number; __rows?: number; __running?: boolean };
+        w.__done = undefined;
+        w.__rows = undefined;
+        w.__running = false;
+        const status = document.querySelector('[data-testid="sql-status"]');
+        new MutationObserver((_m, obs) => {
+          const s = document.querySelector('[data-testid="sql-status"]');
+          if (s?.getAttribute('data-status') === 'running') w.__running = true;
+          if (w.__running && w.__done === undefined && s?.getAttribute('data-status') === 'done') w.__done = performance.now();
+          if (w.__done !== undefined && w.__rows === undefined && document.querySelector('[data-testid="result-row-0"]') && document.querySelectorAll('[data-testid^="result-row-"]').length > 20) {
+            w.__rows = performance.now();
+            obs.disconnect();
+          }
+        }).observe(document.body, { subtree: true, childList: true, attributes: true });
+        void status;
+      });
+      await page.keyboard.press('ControlOrMeta+Enter');
+      await page.waitForFunction(() => (window as unknown as { __rows?: number }).__rows !== undefined, undefined, { timeout: 120_000 });
+      samples.push(await page.evaluate(() => (window as unknown as { __rows: number; __done: number }).__rows - (window as unknown as { __done: number }).__done));
+      rows = Number(await page.getByTestId('result-grid').getAttribute('data-rows'));
+    }
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+  }
+  console.log(`grid: first rows painted after a ${fmt(rows)}-row result is done: ${fmt(median(samples), 1)} ms (median of ${samples.length}; pages of up to 1000 rows are fetched as the grid scrolls)`);
+}
+
 async function main() {
   const dir = await benchDir('sql');
   const ws = await ensureData(dir);
@@ -101,6 +153,7 @@ async function main() {
     const ratio = median(a) / median(b);
     console.log(`${q.name.padEnd(24)} ${`${fmt(median(a), 1)} ms`.padStart(10)} ${`${fmt(median(b), 1)} ms`.padStart(10)} ${fmt(ratio, 2).padStart(6)}   ${`${fmt(median(aw))} ms`.padStart(11)} ${`${fmt(median(bw))} ms`.padStart(14)}`);
   }
+  await gridTiming(ws);
   const out = join(dir, 'orders.csv');
   const stream = await run('node', [DPX, '-w', ws, 'sql', 'SELECT * FROM sales.orders', '--format', 'csv', '--out', out, '--timing']);
   const t = timingOf(stream.stderr);

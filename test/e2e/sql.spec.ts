@@ -1,12 +1,13 @@
 // An analyst queries the products: writes SQL in the Monaco editor with completion, runs it,
 // scrolls the whole result in the grid and exports it.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 
-test('write a query with completion, run it, scroll the grid, export CSV', async ({ page }) => {
+/** Opens the SQL page and empties the editor, which keeps the focus. */
+async function emptyEditor(page: Page) {
   await page.goto(process.env.DPX_URL!);
   await page.getByTestId('nav-sql').click();
   const editor = page.getByTestId('sql-editor');
@@ -14,6 +15,11 @@ test('write a query with completion, run it, scroll the grid, export CSV', async
   await editor.locator('.monaco-editor').click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('Delete');
+  return editor;
+}
+
+test('write a query with completion, run it, scroll the grid, export CSV', async ({ page }) => {
+  const editor = await emptyEditor(page);
 
   // Completion offers the products of the domain after "sales.".
   await page.keyboard.type('SELECT order_id, amount FROM sales.');
@@ -46,13 +52,7 @@ test('write a query with completion, run it, scroll the grid, export CSV', async
 });
 
 test('a syntax error is marked where DuckDB says', async ({ page }) => {
-  await page.goto(`${process.env.DPX_URL!}`);
-  await page.getByTestId('nav-sql').click();
-  const editor = page.getByTestId('sql-editor');
-  await expect(editor.locator('.monaco-editor')).toBeVisible({ timeout: 30_000 });
-  await editor.locator('.monaco-editor').click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
+  const editor = await emptyEditor(page);
   await page.keyboard.type('SELECT *\nFORM "sales.orders"');
   await page.keyboard.press('Escape');
   await page.getByTestId('sql-run').click();

@@ -1,6 +1,7 @@
 // SQL over a product whose snapshots live in S3: listed from the real S3 server with range reads,
 // made available offline, then queried from the cache with the day of each file.
-import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { filesUnder } from '../../helpers/files';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -10,16 +11,6 @@ import { DEMO, demoFixture, type Fixture } from '../../helpers/workspace-fixture
 import { readInfraEnv } from '../../infra/env';
 
 const s3env = readInfraEnv().s3!;
-
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await files(p)));
-    else out.push(p);
-  }
-  return out;
-}
 
 describe('SQL over S3 snapshots through the offline cache', () => {
   const bucket = `dpx-it-sql-${Date.now().toString(36)}`;
@@ -32,7 +23,7 @@ describe('SQL over S3 snapshots through the offline cache', () => {
     const s3 = new S3Client({ endpoint: s3env.endpoint, region: s3env.region, forcePathStyle: true, credentials: { accessKeyId: s3env.accessKeyId, secretAccessKey: s3env.secretAccessKey } });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const root = join(DEMO, 'snapshots', 'sales.orders');
-    for (const f of (await files(root)).filter((f) => f.includes('date=2026-10-0'))) {
+    for (const f of (await filesUnder(root)).filter((f) => f.includes('date=2026-10-0'))) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `sales.orders/${relative(root, f)}`, Body: await readFile(f) }));
     }
     s3.destroy();

@@ -2,17 +2,17 @@
 // by the workspace, tailed from every kind of start position, decoded, checked against the
 // contract, filtered, captured and replayed; a raw topic; a broker restart mid-tail; bad
 // connections. Reads never create a consumer group.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import path, { join } from 'node:path';
+import { join } from 'node:path';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamMessage, TailEvent, TailRequest } from '../../../shared/model/stream';
 import { openServices, type Services } from '../../../electron/services/services';
 import { demoFixture, type Fixture } from '../../helpers/workspace-fixture';
-import { ROOT, readInfraEnv } from '../../infra/env';
+import { readInfraEnv } from '../../infra/env';
+import { infra, produce } from '../../helpers/kafka';
 
 const env = readInfraEnv().kafka!;
 const restartAllowed = process.env['DPX_INFRA'] !== 'external' || process.env['DPX_ALLOW_BROKER_RESTART'] === '1';
@@ -47,20 +47,7 @@ function messages(from: number, to: number): Array<Message & { partition: number
   });
 }
 
-async function produce(topic: string, msgs: Message[], create: boolean): Promise<void> {
-  const kafka = new Kafka({ brokers: [env.bootstrap], clientId: 'dpx-it-tail', logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await admin.connect();
-  await producer.connect();
-  try {
-    if (create) await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-    await producer.send({ topic, messages: msgs, acks: -1 });
-  } finally {
-    await producer.disconnect();
-    await admin.disconnect();
-  }
-}
+const produceTo = (topic: string, msgs: Message[], create: boolean) => produce(env.bootstrap, topic, msgs, { create, clientId: 'dpx-it-tail' });
 
 async function groups(): Promise<string[]> {
   const admin = new Kafka({ brokers: [env.bootstrap], logLevel: logLevel.NOTHING }).admin();
@@ -70,11 +57,6 @@ async function groups(): Promise<string[]> {
   } finally {
     await admin.disconnect();
   }
-}
-
-function infra(...args: string[]): void {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'infra', 'infra.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`infra ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 describe('tail over the real broker', () => {
@@ -95,7 +77,7 @@ describe('tail over the real broker', () => {
     // The demo's sales.orders contract, its stream server mapped to the real broker and topic.
     await fixture.edit('dpx.workspace.yaml', (d) => d.setIn(['connections', 'sales-events'], d.createNode({ type: 'kafka', bootstrap: env.bootstrap })));
     await fixture.edit('contracts/sales.orders.odcs.yaml', (d) => d.setIn(['servers', 0, 'customProperties'], d.createNode([{ property: 'topic', value: topic }])));
-    await produce(topic, messages(0, 3 * PER_PARTITION), true);
+    await produceTo(topic, messages(0, 3 * PER_PARTITION), true);
     services = await openServices({ workspace: fixture.dir, cacheDir: join(data, 'cache') });
   });
   afterAll(async () => {
@@ -147,7 +129,7 @@ describe('tail over the real broker', () => {
     const events: TailEvent[] = [];
     const running = services.streams.tail({ target: { product: 'sales.orders' }, from: { kind: 'latest' }, toEnd: false }, (e) => events.push(e), controller.signal);
     await expect.poll(() => events.some((e) => e.kind === 'started'), { timeout: 10_000 }).toBe(true);
-    await produce(topic, messages(300, 306), false);
+    await produceTo(topic, messages(300, 306), false);
     const got = () => events.flatMap((e) => (e.kind === 'messages' ? e.messages : []));
     await expect.poll(() => got().length, { timeout: 15_000 }).toBe(6);
     controller.abort();
@@ -170,7 +152,7 @@ describe('tail over the real broker', () => {
 
   it('reads a raw topic outside any product: JSON when it parses, else text, else hex', async () => {
     const raw = `dpx-it-raw-${randomUUID().slice(0, 8)}`;
-    await produce(raw, [{ partition: 0, value: '{"a":1}' }, { partition: 0, value: 'plain text' }, { partition: 0, value: Buffer.from([0, 1, 2, 255]) }, { partition: 0, value: null }], true);
+    await produceTo(raw, [{ partition: 0, value: '{"a":1}' }, { partition: 0, value: 'plain text' }, { partition: 0, value: Buffer.from([0, 1, 2, 255]) }, { partition: 0, value: null }], true);
     const events: TailEvent[] = [];
     await services.streams.tail({ target: { topic: raw, bootstrap: env.bootstrap }, from: { kind: 'earliest' }, toEnd: true }, (e) => events.push(e), new AbortController().signal);
     const got = events.flatMap((e) => (e.kind === 'messages' ? e.messages : []));
@@ -202,12 +184,12 @@ describe('tail over the real broker', () => {
     const running = services.streams.tail({ target: { product: 'sales.orders' }, from: { kind: 'latest' }, toEnd: false }, (e) => events.push(e), controller.signal);
     const got = () => events.flatMap((e) => (e.kind === 'messages' ? e.messages : []));
     await expect.poll(() => events.some((e) => e.kind === 'started'), { timeout: 10_000 }).toBe(true);
-    await produce(topic, messages(1000, 1030), false);
+    await produceTo(topic, messages(1000, 1030), false);
     await expect.poll(() => got().length, { timeout: 15_000 }).toBe(30);
     infra('down', '--only', 'kafka');
     await expect.poll(() => events.some((e) => e.kind === 'status' && e.state === 'reconnecting'), { timeout: 30_000 }).toBe(true);
     infra('up', '--only', 'kafka', ...(env.secure ? ['--secure'] : []));
-    await produce(topic, messages(1030, 1060), false);
+    await produceTo(topic, messages(1030, 1060), false);
     await expect.poll(() => got().length, { timeout: 60_000 }).toBe(60);
     controller.abort();
     await running;
@@ -222,7 +204,7 @@ describe('secure connections (SASL SCRAM over TLS)', () => {
   it.skipIf(!secure)('tails through the SASL_SSL listener with the password named in the workspace, and names the broker when it is wrong', async () => {
     const fixture = await demoFixture();
     const topic = `dpx-it-secure-${randomUUID().slice(0, 8)}`;
-    await produce(topic, messages(0, 6), true);
+    await produceTo(topic, messages(0, 6), true);
     try {
       for (const mechanism of secure!.mechanisms) {
         await fixture.edit('dpx.workspace.yaml', (d) =>

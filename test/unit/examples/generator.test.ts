@@ -1,27 +1,18 @@
 // The shipped demo data is exactly what the seeded generator makes, and stays within budget.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKEN_ORDERS, DEMO_DEFAULTS, generate } from '../../../examples/generator/generate';
 import { DEMO } from '../../helpers/workspace-fixture';
-
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await files(p)));
-    else out.push(p);
-  }
-  return out.sort();
-}
+import { filesUnder } from '../../helpers/files';
 
 async function digest(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const sub of ['snapshots', 'captures']) {
-    for (const f of await files(join(root, sub))) out[relative(root, f)] = createHash('sha256').update(await readFile(f)).digest('hex');
+    for (const f of await filesUnder(join(root, sub))) out[relative(root, f)] = createHash('sha256').update(await readFile(f)).digest('hex');
   }
   return out;
 }
@@ -41,7 +32,7 @@ describe('demo generator', () => {
   });
 
   it('keeps the shipped demo workspace within 20 MB', async () => {
-    const sizes = await Promise.all((await files(DEMO)).map((f) => stat(f).then((s) => s.size)));
+    const sizes = await Promise.all((await filesUnder(DEMO)).map((f) => stat(f).then((s) => s.size)));
     expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(20 * 1024 * 1024);
   });
 

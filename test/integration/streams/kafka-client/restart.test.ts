@@ -6,23 +6,17 @@
  * integration setup manages the services (not with DPX_INFRA=external, unless
  * DPX_ALLOW_BROKER_RESTART=1).
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KafkaClient, KafkaError } from '../../../../electron/services/streams/kafka/index';
 import type { KafkaRecord } from '../../../../electron/services/streams/kafka/index';
-import { ROOT, readInfraEnv } from '../../../infra/env';
+import { readInfraEnv } from '../../../infra/env';
+import { infra } from '../../../helpers/kafka';
 
 const allowed = process.env['DPX_INFRA'] !== 'external' || process.env['DPX_ALLOW_BROKER_RESTART'] === '1';
 const PER_PARTITION = 1000;
 const MORE = 100;
-
-function infra(...args: string[]): void {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'infra', 'infra.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`infra ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 async function produce(bootstrap: string, topic: string, from: number, to: number, create: boolean): Promise<void> {
   const kafka = new Kafka({ brokers: [bootstrap], clientId: 'dpx-it-restart', logLevel: logLevel.NOTHING });
