@@ -1,6 +1,6 @@
 // The only bridge between the sandboxed renderer and the main process: one object, one channel
 // pair, and every outgoing message checked against the API contract before it leaves.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { IPC_CHANNEL_TO_MAIN, IPC_CHANNEL_TO_RENDERER, type DpxBridge } from '../shared/api/bridge';
 import { isMethodName } from '../shared/api/contract';
 import { clientMessageSchema, serverMessageSchema } from '../shared/api/wire';
@@ -20,6 +20,8 @@ const bridge: DpxBridge = {
     ipcRenderer.on(IPC_CHANNEL_TO_RENDERER, handler);
     return () => ipcRenderer.removeListener(IPC_CHANNEL_TO_RENDERER, handler);
   },
+  // Only what the user dropped: the path goes to `sql.attach`, which opens exactly that file.
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('dpx', bridge);

@@ -7,4 +7,6 @@ export const IPC_CHANNEL_TO_RENDERER = 'dpx:server-message';
 export interface DpxBridge {
   post(message: ClientMessage): void;
   onMessage(listener: (message: ServerMessage) => void): () => void;
+  /** The local path of a file dropped on the window (desktop app only; browsers never reveal it). */
+  pathForFile?(file: File): string;
 }

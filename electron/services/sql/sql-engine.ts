@@ -93,16 +93,28 @@ export class SqlEngine {
     try {
       await setup.run(`SET TimeZone = 'UTC'`);
       for (const t of opts.tables) {
+        // One broken file must not break the product: read each footer (in parallel, one
+        // connection each), leave out what fails.
+        const checked = await Promise.all(
+          t.files.map(async (f) => {
+            const c = await db.connect();
+            try {
+              const cols = await c.runAndReadAll(`SELECT name, type, logical_type FROM parquet_schema(${sqlString(f.path)})`);
+              return { f, schema: JSON.stringify(cols.getRowsJson()) };
+            } catch (e) {
+              return { f, error: (e as Error).message.split('\n')[0] };
+            } finally {
+              c.closeSync();
+            }
+          }),
+        );
         const good: SnapshotFile[] = [];
         const schemas = new Set<string>();
-        for (const f of t.files) {
-          // One broken file must not break the product: read each footer, leave out what fails.
-          try {
-            const cols = await setup.runAndReadAll(`SELECT name, type, logical_type FROM parquet_schema(${sqlString(f.path)})`);
-            schemas.add(JSON.stringify(cols.getRowsJson()));
-            good.push(f);
-          } catch (e) {
-            problems.push({ table: t.name, file: f.path, message: `${f.path}: not a readable Parquet file (${(e as Error).message.split('\n')[0]}); left out of ${t.name}` });
+        for (const r of checked) {
+          if ('error' in r) problems.push({ table: t.name, file: r.f.path, message: `${r.f.path}: not a readable Parquet file (${r.error}); left out of ${t.name}` });
+          else {
+            schemas.add(r.schema);
+            good.push(r.f);
           }
         }
         tables.push({ ...t, files: good });

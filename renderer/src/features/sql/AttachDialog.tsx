@@ -17,6 +17,8 @@ export function tableNameFromFile(file: string): string {
 
 export interface AttachRequest {
   name: string;
+  /** A dropped file's path, when the desktop app could tell it. */
+  path?: string;
   /** Why the dialog opened with a note (a drop). */
   note?: string;
 }
@@ -40,7 +42,7 @@ export function AttachDialog({ request, onClose, onAttached }: { request: Attach
 function AttachForm({ request, onClose, onAttached }: { request: AttachRequest; onClose(): void; onAttached(name: string): void }) {
   const client = useClient();
   const [name, setName] = useState(request.name);
-  const [path, setPath] = useState('');
+  const [path, setPath] = useState(request.path ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const nameOk = NAME_RE.test(name);

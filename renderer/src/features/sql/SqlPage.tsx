@@ -179,9 +179,12 @@ export default function SqlPage({ params }: { params: URLSearchParams }) {
 
   const onDropFiles = useCallback((files: File[]) => {
     const file = files[0];
+    // The desktop app knows a dropped file's path; a browser never reveals it, so there it is typed.
+    const path = file && window.dpx?.pathForFile ? window.dpx.pathForFile(file) : '';
     setAttach({
       name: file ? tableNameFromFile(file.name) : '',
-      note: `${file ? `“${file.name}”: ` : ''}${window.dpx ? "Type the file's path (the sandboxed window cannot read dropped files' paths)" : "Type the file's path (browser mode cannot read dropped files' paths)"}`,
+      ...(path ? { path } : {}),
+      note: path ? `“${file!.name}”` : `${file ? `“${file.name}”: ` : ''}Type the file's path (browser mode cannot read dropped files' paths)`,
     });
   }, []);
 
