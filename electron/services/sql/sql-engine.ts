@@ -80,12 +80,15 @@ export class SqlEngine {
     readonly exportDir: string,
   ) {}
 
-  static async create(opts: { tables: TableSource[]; allowed: string[]; allowedFiles?: string[]; exportDir: string; tempDir: string; threads?: number }): Promise<SqlEngine> {
+  static async create(opts: { tables: TableSource[]; allowed: string[]; allowedFiles?: string[]; exportDir: string; tempDir: string; threads?: number; preserveOrder?: boolean }): Promise<SqlEngine> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     await mkdir(opts.exportDir, { recursive: true });
     await mkdir(opts.tempDir, { recursive: true });
     const config: Record<string, string> = { temp_directory: opts.tempDir };
     if (opts.threads) config.threads = String(opts.threads);
+    // Without ORDER BY row order is not defined anyway; not keeping it lets DuckDB write chunks
+    // as they come instead of buffering them (flat memory when the CLI writes 10M rows out).
+    if (opts.preserveOrder === false) config.preserve_insertion_order = 'false';
     const db = await DuckDBInstance.create(':memory:', config);
     const setup = await db.connect();
     const problems: SqlProblem[] = [];

@@ -74,7 +74,8 @@ export class SqlService {
       tables.push({ name: a.name, files: files.map((path) => ({ date: null, path })), columns: [] });
     }
     const { SqlEngine } = await import('./sql-engine');
-    return SqlEngine.create({ tables, allowed: [...allowed], allowedFiles: [...this.outputs], exportDir: this.dirs.exports, tempDir: this.dirs.temp });
+    // Writing straight out (the CLI): stream chunks in any order rather than hold them back.
+    return SqlEngine.create({ tables, allowed: [...allowed], allowedFiles: [...this.outputs], exportDir: this.dirs.exports, tempDir: this.dirs.temp, preserveOrder: this.outputs.size === 0 });
   }
 
   async get(): Promise<SqlEngine> {
