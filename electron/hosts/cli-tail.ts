@@ -12,7 +12,7 @@ import { CaptureWriter } from '../services/streams/capture/capture-writer';
 import { valueFormatOf } from '../services/streams/decode';
 import { compileSpec, lineProcessor } from '../services/streams/parallel/lines';
 import { knownWork, lineSpec, mayUseWorkers, WORKER_THRESHOLD } from '../services/streams/parallel/plan';
-import { LocalProcessor, WorkerPool } from '../services/streams/parallel/pool';
+import { defaultThreads, LocalProcessor, WorkerPool } from '../services/streams/parallel/pool';
 import { resolveStart } from '../services/streams/start-position';
 import { messageFilter } from '../services/streams/stream-service';
 import { runTail, type TailProcessor, type TailResult } from '../services/streams/tail';
@@ -68,7 +68,8 @@ export async function runTailCli(o: TailCliOptions): Promise<void> {
   const filter = messageFilter(req.filter); // a broken filter fails before anything is opened
   // Worker threads start loading now, while the workspace and the broker connection open; they
   // are let go if the tail turns out small.
-  let pool: WorkerPool | null = mayUseWorkers({ from, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.capture ? { capture: o.capture } : {}) }) ? new WorkerPool() : null;
+  const threads = defaultThreads();
+  let pool: WorkerPool | null = threads > 0 && mayUseWorkers({ from, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.capture ? { capture: o.capture } : {}) }) ? new WorkerPool(threads) : null;
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -96,7 +97,7 @@ export async function runTailCli(o: TailCliOptions): Promise<void> {
 
       const spec = lineSpec(services.catalog, req.target, endpoint, output, req.filter);
       let processor: TailProcessor;
-      if (pool && spec && knownWork(positions, marks, req.limit) >= WORKER_THRESHOLD) processor = pool.configure(spec);
+      if (pool && spec && knownWork(positions, marks, req.limit) >= WORKER_THRESHOLD) processor = pool.configure(spec, lineProcessor(compileSpec(spec)));
       else {
         await pool?.close();
         pool = null;

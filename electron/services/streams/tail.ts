@@ -13,7 +13,7 @@ import type { PartitionPosition, StreamMessage, StreamStats } from '../../../sha
 import type { RecordValidator } from '../quality/record-validator';
 import type { CaptureWriter } from './capture/capture-writer';
 import { decodeHeaders, decodeKey, type Decoded, type ValueDecoder } from './decode';
-import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type ChunkResult } from './parallel/chunk';
+import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type Chunk, type ChunkResult } from './parallel/chunk';
 import type { RecordSource, SourceRecord, Watermarks } from './sources/record-source';
 
 export type MessageFilter = (m: StreamMessage) => boolean;
@@ -39,10 +39,15 @@ export interface TailProcessor {
   /** Records per chunk at most. */
   readonly chunkRecords: number;
   /**
+   * Takes records as soon as they are read, copying what it needs (a chunk), so the records and
+   * the fetch response they are views of die young: garbage collection stays cheap.
+   */
+  prepare(runs: RecordRun[], count: number): Chunk;
+  /**
    * Results come back per record, in the order of the runs, with the chunk's table (partition,
    * offset, size of each record): the engine keeps no record while it is processed.
    */
-  process(runs: RecordRun[], count: number): Promise<ChunkResult>;
+  process(chunk: Chunk): Promise<ChunkResult>;
 }
 
 export interface TailOptions {
@@ -73,6 +78,9 @@ export interface TailResult {
   positions: PartitionPosition[];
   reason: 'limit' | 'end' | 'cancelled' | 'max-scanned' | 'until';
 }
+
+/** Smallest chunk a processed tail sends while a limit is near (bounds re-reading when a filter rejects most). */
+const MIN_CHUNK = 256;
 
 /** Retriable-error backoff: quick at first, then at most every few seconds. */
 const BACKOFF_MS = [200, 500, 1000, 2000, 5000];
@@ -302,10 +310,58 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
   let readerEnd: TailResult['reason'] | null = null;
   let readerError: { error: unknown } | null = null;
 
+  // What was read waits here, prepared as chunks, until the processor has room for it. Under a
+  // limit, only as many records are prepared as could still match (a `--limit 1` tail processes
+  // a few records, not the whole read); the rest wait as records.
+  const ready: Chunk[] = [];
+  const backlog: RecordRun[] = [];
+  let backlogCount = 0;
+  /** Records prepared or submitted and not yet applied. */
+  let pending = 0;
+  const prepare = () => {
+    while (backlogCount > 0) {
+      const room = o.limit === undefined ? Infinity : o.limit - stats.matched - pending;
+      if (room <= 0) return;
+      const size = Math.min(processor.chunkRecords, backlogCount, Math.max(room, MIN_CHUNK));
+      const runs: RecordRun[] = [];
+      let count = 0;
+      while (count < size) {
+        const run = backlog[0]!;
+        const take = Math.min(size - count, run.records.length);
+        if (take === run.records.length) {
+          runs.push(run);
+          backlog.shift();
+        } else {
+          runs.push({ partition: run.partition, records: run.records.slice(0, take) });
+          run.records = run.records.slice(take);
+        }
+        count += take;
+      }
+      backlogCount -= size;
+      pending += size;
+      ready.push(processor.prepare(runs, size));
+    }
+  };
+  const submit = () => {
+    while (ready.length && queue.length < processor.depth) {
+      const result = processor.process(ready.shift()!);
+      // Results past a limit are never awaited: their failures must not go unhandled.
+      result.catch(() => undefined);
+      queue.push({ result });
+      toApplier.wake();
+    }
+  };
+
   const reader = (async () => {
     let taken = 0;
     try {
       while (!signal.aborted) {
+        prepare();
+        submit();
+        if (ready.length || backlogCount) {
+          await toReader.wait();
+          continue;
+        }
         const active = t.active(reading);
         if (active.size === 0) {
           readerEnd = done.size ? 'until' : 'end';
@@ -315,22 +371,8 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
           readerEnd = 'max-scanned';
           return;
         }
-        while (queue.length >= processor.depth && !signal.aborted) await toReader.wait();
-        if (signal.aborted) return;
         const batches = await t.read(active, signal);
         if (batches === null || signal.aborted) continue;
-        let runs: RecordRun[] = [];
-        let count = 0;
-        const submit = () => {
-          if (!count) return;
-          const result = processor.process(runs, count);
-          // Results past a limit are never awaited: their failures must not go unhandled.
-          result.catch(() => undefined);
-          queue.push({ result });
-          toApplier.wake();
-          runs = [];
-          count = 0;
-        };
         for (const batch of batches) {
           marks.set(batch.partition, { low: batch.low, high: batch.high });
           const stopAt = o.toEnd ? end.get(batch.partition)! : Infinity;
@@ -349,16 +391,9 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
           if (i === 0) continue;
           taken += i;
           reading.set(batch.partition, records[i - 1]!.offset + 1);
-          // Chunks of at most chunkRecords records, cut across partitions as read.
-          for (let from = 0; from < i; ) {
-            const take = Math.min(i - from, processor.chunkRecords - count);
-            runs.push({ partition: batch.partition, records: from === 0 && take === records.length ? records : records.slice(from, from + take) });
-            count += take;
-            from += take;
-            if (count >= processor.chunkRecords) submit();
-          }
+          backlog.push({ partition: batch.partition, records: i === records.length ? records : records.slice(0, i) });
+          backlogCount += i;
         }
-        submit();
         t.afterRead(reading);
         t.progress(false);
       }
@@ -387,6 +422,7 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
       }
       const result = await job.result;
       queue.shift();
+      pending -= result.count;
       toReader.wake();
       if (o.signal.aborted) return finish('cancelled');
       const { count, recs, flags, ends, out } = result;

@@ -22,7 +22,12 @@ export const HDR = 3;
 
 export interface Chunk {
   count: number;
+  /**
+   * The records' bytes in [0, size), then spare room: the output is written after the input in
+   * the same buffer, so values are copied with copyWithin (no view object per record).
+   */
   data: Uint8Array;
+  size: number;
   recs: Float64Array;
   hdrs: Int32Array;
   /** Header keys, each once per chunk. */
@@ -62,6 +67,8 @@ export class ChunkBuilder {
   private nHdrs = 0;
   private keys: string[] = [];
   private keyIndex = new Map<string, number>();
+  private lastKey: string | null = null;
+  private lastKeyIndex = 0;
   private bytes = 0;
   // spans: closed ones, then the open one
   private spans: Array<{ buf: ArrayBufferLike; start: number; end: number }> = [];
@@ -91,7 +98,7 @@ export class ChunkBuilder {
   }
 
   add(partition: number, r: SourceRecord): void {
-    let n = this.count;
+    const n = this.count;
     if ((n + 1) * REC > this.recs.length) {
       const grown = new Float64Array(this.recs.length * 2);
       grown.set(this.recs);
@@ -129,12 +136,15 @@ export class ChunkBuilder {
       for (let i = 0; i < h; i++) {
         const x = headers[i]!;
         const j = (this.nHdrs + i) * HDR;
-        let k = this.keyIndex.get(x.key);
+        // Records mostly carry the same header keys: the last one is checked before the map.
+        let k = x.key === this.lastKey ? this.lastKeyIndex : this.keyIndex.get(x.key);
         if (k === undefined) {
           k = this.keys.length;
           this.keys.push(x.key);
           this.keyIndex.set(x.key, k);
         }
+        this.lastKey = x.key;
+        this.lastKeyIndex = k;
         hdrs[j] = k;
         if (x.value === null) hdrs[j + 2] = -1;
         else {
@@ -144,21 +154,27 @@ export class ChunkBuilder {
       }
       this.nHdrs += h;
     }
-    this.count = ++n;
+    this.count = n + 1;
   }
 
   build(): Chunk {
     const open = this.open;
     const size = this.base + (open ? open.end - open.start : 0);
-    // Its own ArrayBuffer (never a pool slab): the chunk can be transferred.
-    const data = Buffer.allocUnsafeSlow(size);
+    // Its own ArrayBuffer (never a pool slab): the chunk can be transferred. The room after the
+    // input fits the usual output (the value, ~170 bytes of fields, keys and headers again).
+    const data = Buffer.allocUnsafeSlow(size + outputRoom(size, this.count));
     let at = 0;
     for (const s of this.spans) {
       data.set(new Uint8Array(s.buf, s.start, s.end - s.start), at);
       at += s.end - s.start;
     }
-    return { count: this.count, data, recs: this.recs.subarray(0, this.count * REC), hdrs: this.hdrs.subarray(0, this.nHdrs * HDR), keys: this.keys, bytes: this.bytes };
+    return { count: this.count, data, size, recs: this.recs.subarray(0, this.count * REC), hdrs: this.hdrs.subarray(0, this.nHdrs * HDR), keys: this.keys, bytes: this.bytes };
   }
+}
+
+/** Room for a chunk's output: its input again and ~200 bytes a record. */
+export function outputRoom(size: number, count: number): number {
+  return size + count * 200 + 1024;
 }
 
 /** The ArrayBuffers of a chunk, to transfer it (they are its own). */

@@ -9,8 +9,9 @@
 //
 // Fast path (most records): when the acceptor vouches for a value (one ASCII JSON object that
 // passes the contract) and no filter needs the decoded value, the line is assembled from the
-// bytes: no JSON.parse, no validator, no strings, no header objects. Everything else takes the
-// exact path: decode, the record validator, the filter, as the app does.
+// bytes: no JSON.parse, no validator, no strings, no header objects. Output goes into the chunk's
+// own buffer after its input, so a value is copied with one copyWithin. Everything else takes
+// the exact path: decode, the record validator, the filter, as the app does.
 import type { OdcsSchemaElementProperty } from '../../catalog/standards/odcs';
 import { compileRecordValidator, type RecordValidator } from '../../quality/record-validator';
 import type { StreamMessage } from '../../../../shared/model/stream';
@@ -42,7 +43,7 @@ export interface LineParts {
 
 export type ChunkProcessor = (chunk: Chunk) => ChunkResult;
 
-/** Compiles a spec (on the thread that will use it): decoder, validator, acceptor and filter. */
+/** Compiles a spec on the thread that will use it: decoder, validator, acceptor and filter. */
 export function compileSpec(spec: LineSpec): LineParts {
   // The filter language and the row shape the app's tails use.
   const filter = messageFilter(spec.filter ?? undefined);
@@ -58,68 +59,62 @@ export function compileSpec(spec: LineSpec): LineParts {
 // ——— output bytes ———
 
 const ascii = (s: string) => Buffer.from(s, 'latin1');
-const OPEN = ascii('{"partition":');
-const OFFSET = ascii(',"offset":');
 const TIMESTAMP = ascii(',"timestamp":');
 const KEY = ascii(',"key":');
 const VALUE = ascii(',"value":');
-const HEADERS = ascii(',"headers":');
 const NO_HEADERS = ascii(',"headers":[]');
-const HEADER_KEY = ascii('{"key":');
+const HEADERS_OPEN = ascii(',"headers":[{"key":');
+const HEADER_NEXT = ascii('},{"key":');
 const HEADER_VALUE = ascii(',"value":');
+const HEADERS_CLOSE = ascii('}]');
 const PASSED_END = ascii(',"valid":true,"errors":[]}\n');
 const UNCHECKED_END = ascii(',"valid":null,"errors":[]}\n');
 const NULL = ascii('null');
 const TWO_53 = 2 ** 53;
+const POW10 = Array.from({ length: 10 }, (_, i) => 10 ** i);
 
-class Out {
-  buf: Buffer;
-  pos = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(size, 1024));
-  }
+/** `{"partition":P,"offset":` per partition. */
+const prefixes = new Map<number, Buffer>();
+function prefixOf(partition: number): Buffer {
+  let p = prefixes.get(partition);
+  if (!p) prefixes.set(partition, (p = ascii(`{"partition":${JSON.stringify(partition)},"offset":`)));
+  return p;
+}
 
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
-  }
+/** A short constant at pos: a loop beats a native call at this size. */
+function put(buf: Buffer, pos: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) buf[pos++] = b[i]!;
+  return pos;
+}
 
-  /** A short constant: a loop beats a native call at this size. */
-  bytes(b: Uint8Array): void {
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = 0; i < b.length; i++) buf[pos++] = b[i]!;
-    this.pos = pos;
-  }
+/** 0 ≤ n < 10^9, an integer: its digits at pos. */
+function digits(buf: Buffer, pos: number, n: number): number {
+  let len = 1;
+  while (len < 9 && n >= POW10[len]!) len++;
+  let i = pos + len;
+  do {
+    const q = (n / 10) | 0;
+    buf[--i] = 48 + n - q * 10;
+    n = q;
+  } while (n > 0);
+  return pos + len;
+}
 
-  /** Bytes of another buffer, room ensured. */
-  copy(from: Buffer, start: number, len: number): void {
-    this.buf.set(new Uint8Array(from.buffer, from.byteOffset + start, len), this.pos);
-    this.pos += len;
+/** A number as JSON.stringify writes it (integers below 2^53 digit by digit). */
+function number(buf: Buffer, pos: number, n: number): number {
+  if (n >= 0 && n < TWO_53 && Number.isInteger(n)) {
+    if (n < 1e9) return digits(buf, pos, n);
+    const hi = Math.floor(n / 1e9);
+    let lo = n - hi * 1e9;
+    pos = digits(buf, pos, hi);
+    for (let i = pos + 8; i >= pos; i--) {
+      const q = (lo / 10) | 0;
+      buf[i] = 48 + lo - q * 10;
+      lo = q;
+    }
+    return pos + 9;
   }
-
-  /** Room must have been ensured: `n` bytes at most. */
-  text(s: string): void {
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-
-  /** A number as JSON.stringify writes it. */
-  number(n: number): void {
-    if (n >= 0 && n < TWO_53 && Number.isInteger(n)) {
-      let len = 1;
-      for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
-      const buf = this.buf;
-      let i = this.pos + len;
-      this.pos = i;
-      do {
-        const q = Math.floor(n / 10);
-        buf[--i] = 48 + (n - q * 10);
-        n = q;
-      } while (n > 0);
-    } else this.text(JSON.stringify(n));
-  }
+  return pos + buf.write(JSON.stringify(n), pos, 'latin1');
 }
 
 /** Bytes that JSON.stringify would write unchanged between quotes: printable ASCII without `"` and `\`. */
@@ -131,26 +126,19 @@ function plainString(data: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** A string of bytes as JSON: copied when plain, else decoded (UTF-8 text, or 0x-hex / hex) and escaped. */
-function bytesAsJson(out: Out, data: Buffer, start: number, len: number, asHeader: boolean): void {
-  if (plainString(data, start, start + len)) {
-    out.ensure(len + 2);
-    const buf = out.buf;
-    buf[out.pos++] = 0x22;
-    if (len > 32) out.copy(data, start, len);
-    else {
-      let pos = out.pos;
-      for (let i = start; i < start + len; i++) buf[pos++] = data[i]!;
-      out.pos = pos;
-    }
-    buf[out.pos++] = 0x22;
-    return;
+/** A key or header value as JSON: copied when plain, else decoded (UTF-8 text, or hex) and escaped. At most 6 bytes per byte. */
+function bytesAsJson(buf: Buffer, pos: number, start: number, len: number, asHeader: boolean): number {
+  if (plainString(buf, start, start + len)) {
+    buf[pos++] = 0x22;
+    if (len > 32) buf.copyWithin(pos, start, start + len);
+    else for (let i = start; i < start + len; i++) buf[pos + i - start] = buf[i]!;
+    pos += len;
+    buf[pos++] = 0x22;
+    return pos;
   }
-  const view = data.subarray(start, start + len);
+  const view = buf.subarray(start, start + len);
   const text = asHeader ? headerText(view)! : decodeKey(view).key!;
-  const json = JSON.stringify(text);
-  out.ensure(json.length * 3);
-  out.text(json);
+  return pos + buf.write(JSON.stringify(text), pos, 'utf8');
 }
 
 function hasLineBreak(v: Buffer): boolean {
@@ -175,11 +163,12 @@ export function messageText(m: StreamMessage, value: string): string {
   return `${mark} p${m.partition}@${m.offset} ${new Date(m.timestamp).toISOString()} ${m.key ?? '∅'} ${value}${errors}`;
 }
 
-/** NDJSON line of a message (without the value's own text when `value` is null: the caller copies it). */
+/** The NDJSON line up to the value. */
 function jsonHead(m: StreamMessage): string {
   return `{"partition":${JSON.stringify(m.partition)},"offset":${JSON.stringify(m.offset)},"timestamp":${JSON.stringify(m.timestamp)},"key":${JSON.stringify(m.key)},"value":`;
 }
 
+/** The NDJSON line after the value. */
 function jsonTail(m: StreamMessage): string {
   return `,"headers":${JSON.stringify(m.headers)},"valid":${JSON.stringify(m.valid ?? null)},"errors":${JSON.stringify(m.errors)}}\n`;
 }
@@ -189,7 +178,25 @@ export function messageJson(m: StreamMessage): string {
   return `${jsonHead(m)}${JSON.stringify(m.value)}${jsonTail(m)}`.slice(0, -1);
 }
 
-const asBuffer = (u: Uint8Array) => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+/** The chunk's buffer, input then output; grows (with its input) when a line does not fit. */
+class Arena {
+  buf: Buffer;
+  pos: number;
+  constructor(chunk: Chunk) {
+    const d = chunk.data;
+    this.buf = Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+    this.pos = chunk.size;
+  }
+
+  ensure(n: number): Buffer {
+    if (this.pos + n > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+      this.buf.copy(grown, 0, 0, this.pos);
+      this.buf = grown;
+    }
+    return this.buf;
+  }
+}
 
 /** A chunk processor for compiled parts. */
 export function lineProcessor(parts: LineParts): ChunkProcessor {
@@ -203,70 +210,77 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
 
   return (chunk) => {
     const n = chunk.count;
-    const data = asBuffer(chunk.data);
     const recs = chunk.recs;
     const hdrs = chunk.hdrs;
     const headerKeys = chunk.keys.map((k) => Buffer.from(JSON.stringify(k)));
     const flags = new Uint8Array(n);
     const ends = new Uint32Array(n);
-    const out = new Out(data.length + n * 160);
+    const out = new Arena(chunk);
+    const start = out.pos;
+    let lastPartition = -1;
+    let prefix = prefixOf(0);
+    // Where the headers of the last fast-path line are in the output, and which they were.
+    let hdrFrom = -1;
+    let hdrTo = -1;
+    let hdrRec = -1;
 
     for (let i = 0; i < n; i++) {
       const at = i * REC;
       const vs = recs[at + R_VALUE]!;
       const vl = recs[at + R_VALUE_LEN]!;
-      if (fastPath && vl >= 0 && (accept !== null ? accept(data, vs, vs + vl) : isPlainJson(data, vs, vs + vl))) {
+      if (fastPath && vl >= 0 && (accept !== null ? accept(out.buf, vs, vs + vl) : isPlainJson(out.buf, vs, vs + vl))) {
         const ks = recs[at + R_KEY]!;
         const kl = recs[at + R_KEY_LEN]!;
         const h0 = recs[at + R_HEADERS]!;
         const hn = recs[at + R_HEADER_COUNT]!;
-        out.ensure(160 + vl);
-        out.bytes(OPEN);
-        out.number(recs[at + R_PARTITION]!);
-        out.bytes(OFFSET);
-        out.number(recs[at + R_OFFSET]!);
-        out.bytes(TIMESTAMP);
-        out.number(recs[at + R_TIMESTAMP]!);
-        out.bytes(KEY);
-        if (kl < 0) out.bytes(NULL);
-        else bytesAsJson(out, data, ks, kl, false);
-        out.ensure(vl + 16);
-        out.bytes(VALUE);
-        out.copy(data, vs, vl);
-        if (hn === 0) {
-          out.ensure(NO_HEADERS.length);
-          out.bytes(NO_HEADERS);
+        let need = 256 + vl + (kl > 0 ? 6 * kl : 0);
+        for (let h = 0; h < hn; h++) need += 32 + headerKeys[hdrs[(h0 + h) * HDR]!]!.length + 6 * Math.max(0, hdrs[(h0 + h) * HDR + 2]!);
+        const b = out.ensure(need);
+        let pos = out.pos;
+        const partition = recs[at + R_PARTITION]!;
+        if (partition !== lastPartition) {
+          prefix = prefixOf(partition);
+          lastPartition = partition;
+        }
+        pos = put(b, pos, prefix);
+        pos = number(b, pos, recs[at + R_OFFSET]!);
+        pos = put(b, pos, TIMESTAMP);
+        pos = number(b, pos, recs[at + R_TIMESTAMP]!);
+        pos = put(b, pos, KEY);
+        pos = kl < 0 ? put(b, pos, NULL) : bytesAsJson(b, pos, ks, kl, false);
+        pos = put(b, pos, VALUE);
+        b.copyWithin(pos, vs, vs + vl);
+        pos += vl;
+        if (hn === 0) pos = put(b, pos, NO_HEADERS);
+        else if (hdrRec >= 0 && sameHeaders(b, recs, hdrs, hdrRec, at)) {
+          b.copyWithin(pos, hdrFrom, hdrTo);
+          pos += hdrTo - hdrFrom;
         } else {
-          out.ensure(HEADERS.length + 1);
-          out.bytes(HEADERS);
-          out.buf[out.pos++] = 0x5b;
+          const from = pos;
           for (let h = 0; h < hn; h++) {
             const j = (h0 + h) * HDR;
-            const key = headerKeys[hdrs[j]!]!;
-            out.ensure(key.length + 32);
-            if (h > 0) out.buf[out.pos++] = 0x2c;
-            out.bytes(HEADER_KEY);
-            out.bytes(key);
-            out.bytes(HEADER_VALUE);
+            pos = put(b, pos, h === 0 ? HEADERS_OPEN : HEADER_NEXT);
+            pos = put(b, pos, headerKeys[hdrs[j]!]!);
+            pos = put(b, pos, HEADER_VALUE);
             const hl = hdrs[j + 2]!;
-            if (hl < 0) out.bytes(NULL);
-            else bytesAsJson(out, data, hdrs[j + 1]!, hl, true);
-            out.ensure(2);
-            out.buf[out.pos++] = 0x7d;
+            pos = hl < 0 ? put(b, pos, NULL) : bytesAsJson(b, pos, hdrs[j + 1]!, hl, true);
           }
-          out.ensure(1);
-          out.buf[out.pos++] = 0x5d;
+          pos = put(b, pos, HEADERS_CLOSE);
+          hdrFrom = from;
+          hdrTo = pos;
+          hdrRec = at;
         }
-        out.ensure(fastEnd.length);
-        out.bytes(fastEnd);
+        pos = put(b, pos, fastEnd);
+        out.pos = pos;
         flags[i] = fastFlags;
-        ends[i] = out.pos;
+        ends[i] = pos - start;
         continue;
       }
 
       // The exact path: the message as the app sees it.
-      const raw = vl < 0 ? null : data.subarray(vs, vs + vl);
-      const m = message(chunk, data, i, raw, decode, validate, accept);
+      // A view of this buffer stays valid when the output outgrows it (the new one is a copy).
+      const raw = vl < 0 ? null : out.buf.subarray(vs, vs + vl);
+      const m = message(chunk, out.buf, i, raw, decode, validate, accept);
       let f = 0;
       if (m.valid !== undefined) f |= m.valid ? CHECKED | PASSED : CHECKED;
       if (!filter || filter(m)) {
@@ -275,24 +289,40 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
           const head = jsonHead(m);
           const tail = jsonTail(m);
           const value = copiesRaw(m, raw) ? null : JSON.stringify(m.value);
-          out.ensure(3 * (head.length + tail.length + (value?.length ?? 0)) + (raw?.length ?? 0));
-          out.text(head);
-          if (value === null) {
-            raw!.copy(out.buf, out.pos);
-            out.pos += raw!.length;
-          } else out.text(value);
-          out.text(tail);
+          const b = out.ensure(3 * (head.length + tail.length + (value?.length ?? 0)) + (raw?.length ?? 0));
+          let pos = out.pos;
+          pos += b.write(head, pos, 'utf8');
+          if (value === null) pos += raw!.copy(b, pos);
+          else pos += b.write(value, pos, 'utf8');
+          pos += b.write(tail, pos, 'utf8');
+          out.pos = pos;
         } else {
           const line = `${messageText(m, textValue(m, raw))}\n`;
-          out.ensure(3 * line.length);
-          out.text(line);
+          const b = out.ensure(3 * line.length);
+          out.pos += b.write(line, out.pos, 'utf8');
         }
       }
       flags[i] = f;
-      ends[i] = out.pos;
+      ends[i] = out.pos - start;
     }
-    return { count: n, recs, flags, ends, out: out.buf.subarray(0, out.pos) };
+    return { count: n, recs, flags, ends, out: out.buf.subarray(start, out.pos) };
   };
+}
+
+/** The record at `at` has the same headers, byte for byte, as the one at `prev`. */
+function sameHeaders(b: Buffer, recs: Float64Array, hdrs: Int32Array, prev: number, at: number): boolean {
+  const n = recs[at + R_HEADER_COUNT]!;
+  if (recs[prev + R_HEADER_COUNT] !== n) return false;
+  const p0 = recs[prev + R_HEADERS]! * HDR;
+  const a0 = recs[at + R_HEADERS]! * HDR;
+  for (let h = 0; h < n * HDR; h += HDR) {
+    const len = hdrs[a0 + h + 2]!;
+    if (hdrs[p0 + h] !== hdrs[a0 + h] || hdrs[p0 + h + 2] !== len) return false;
+    const x = hdrs[p0 + h + 1]!;
+    const y = hdrs[a0 + h + 1]!;
+    for (let i = 0; i < len; i++) if (b[x + i] !== b[y + i]) return false;
+  }
+  return true;
 }
 
 /** Record i of a chunk as the StreamMessage the app would show (see toMessage in tail.ts). */
@@ -303,9 +333,8 @@ function message(chunk: Chunk, data: Buffer, i: number, raw: Buffer | null, deco
   const kl = recs[at + R_KEY_LEN]!;
   const key = decodeKey(kl < 0 ? null : data.subarray(ks, ks + kl));
   const decoded: Decoded = decode(raw);
-  const vs = recs[at + R_VALUE]!;
   // The acceptor vouching for the bytes means the validator finds nothing in what they decode to.
-  const errors = valueErrors(decoded, validate, accept && decoded.encoding === 'json' ? () => accept(data, vs, vs + raw!.length) : undefined);
+  const errors = valueErrors(decoded, validate, accept && raw && decoded.encoding === 'json' ? () => accept(raw, 0, raw.length) : undefined);
   const h0 = recs[at + R_HEADERS]!;
   const hn = recs[at + R_HEADER_COUNT]!;
   const headers = new Array<{ key: string; value: Buffer | null }>(hn);

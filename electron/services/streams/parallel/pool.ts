@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { RecordRun, TailProcessor } from '../tail';
-import { ChunkBuilder, chunkTransfer, type ChunkResult } from './chunk';
+import { ChunkBuilder, chunkTransfer, type Chunk, type ChunkResult } from './chunk';
 import type { ChunkProcessor, LineSpec } from './lines';
 import { WORKER_FLAG, type FromWorker, type ToWorker } from './worker';
 
@@ -22,15 +22,22 @@ export class LocalProcessor implements TailProcessor {
   readonly chunkRecords = 8192;
   constructor(private readonly run: ChunkProcessor) {}
 
-  process(runs: RecordRun[], count: number): Promise<ChunkResult> {
-    return Promise.resolve(this.run(build(runs, count)));
+  prepare(runs: RecordRun[], count: number): Chunk {
+    return build(runs, count);
+  }
+
+  process(chunk: Chunk): Promise<ChunkResult> {
+    return Promise.resolve(this.run(chunk));
   }
 }
 
-/** Worker threads for a large tail: all but one core (the main thread reads and writes), at least one. */
+/**
+ * Worker threads for a large tail: all but one core (the main thread reads, writes and helps),
+ * at least one, at most four. DPX_TAIL_THREADS overrides it; 0 keeps every tail on the main thread.
+ */
 export function defaultThreads(): number {
-  const asked = Number(process.env['DPX_TAIL_THREADS']);
-  if (Number.isInteger(asked) && asked > 0) return Math.min(asked, 16);
+  const asked = process.env['DPX_TAIL_THREADS'];
+  if (asked !== undefined && /^\d+$/.test(asked)) return Math.min(Number(asked), 16);
   return Math.max(1, Math.min(availableParallelism() - 1, 4));
 }
 
@@ -71,7 +78,7 @@ export class WorkerPool implements TailProcessor {
 
   constructor(readonly threads: number = defaultThreads()) {
     // Enough chunks in flight to keep every worker busy while the main thread reads and writes.
-    this.depth = threads * 3;
+    this.depth = threads * 4;
     this.slots = Array.from({ length: threads }, () => this.spawn());
   }
 
@@ -99,16 +106,29 @@ export class WorkerPool implements TailProcessor {
     this.pending.clear();
   }
 
-  configure(spec: LineSpec): this {
+  /**
+   * Sends the spec to the workers. With `local` (the same spec compiled on this thread), this
+   * thread also takes a chunk whenever every worker already has `busy` chunks waiting: on two
+   * cores, one worker and the main thread share the work, each as it has time.
+   */
+  configure(spec: LineSpec, local?: ChunkProcessor): this {
     for (const s of this.slots) s.worker.postMessage({ kind: 'init', spec } satisfies ToWorker);
+    this.local = local ?? null;
     return this;
   }
 
-  process(runs: RecordRun[], count: number): Promise<ChunkResult> {
+  private local: ChunkProcessor | null = null;
+  private readonly busy = 3;
+
+  prepare(runs: RecordRun[], count: number): Chunk {
+    return build(runs, count);
+  }
+
+  process(chunk: Chunk): Promise<ChunkResult> {
     if (this.failure) return Promise.reject(this.failure);
-    const chunk = build(runs, count);
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.outstanding < slot.outstanding) slot = s;
+    if (this.local && slot.outstanding >= this.busy) return Promise.resolve(this.local(chunk));
     const id = this.nextId++;
     slot.outstanding++;
     return new Promise<ChunkResult>((resolve, reject) => {
