@@ -62,6 +62,10 @@ export async function openServices(opts: ServicesOptions): Promise<Services> {
       ctx.emit({ kind: 'done', file, rows: total });
     },
     'sql.schema': async () => sql.schema(),
+    'sql.attachedFiles': async ({ name }) => {
+      const { path, files } = await sql.attachedFiles(name);
+      return { name, path, ...(await snapshots.describeFiles(files)) };
+    },
     'sql.attach': async ({ name, path }) => {
       await sql.attach(name, path);
       return {};

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { findingSchema } from '../model/lint';
 import { captureInfoSchema, rawMessageSchema, streamInfoSchema, streamTargetSchema, tailEventSchema, tailRequestSchema } from '../model/stream';
-import { cacheStatusSchema, daySelectionSchema, offlineEventSchema, productSnapshotsSchema, snapshotDayDetailSchema } from '../model/snapshot';
+import { attachedFilesSchema, cacheStatusSchema, daySelectionSchema, offlineEventSchema, productSnapshotsSchema, snapshotDayDetailSchema } from '../model/snapshot';
 import { exportEventSchema, exportFormatSchema, sqlRunEventSchema, sqlSchemaSchema } from '../model/sql';
 import { productSchema, productSummarySchema, modeSchema, tierSchema, alignmentSchema } from '../model/product';
 
@@ -126,6 +126,8 @@ export const api = {
   'sql.schema': procedure(empty, sqlSchemaSchema),
   /** Opens a local Parquet file or folder as a table (the user's explicit choice). */
   'sql.attach': procedure(z.object({ name: z.string().min(1).max(100), path: z.string().min(1).max(4096) }).strict(), z.object({})),
+  /** An opened table's files described like a snapshot day (files, rows, row groups, column statistics), from their footers. */
+  'sql.attachedFiles': procedure(z.object({ name: z.string().min(1).max(100) }).strict(), attachedFilesSchema),
   /** The capture files of the workspace. */
   'captures.list': procedure(empty, z.object({ captures: z.array(captureInfoSchema) })),
 } as const;

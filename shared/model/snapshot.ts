@@ -87,6 +87,10 @@ export const snapshotDayDetailSchema = z.object({
 });
 export type SnapshotDayDetail = z.infer<typeof snapshotDayDetailSchema>;
 
+/** A table opened from local Parquet files (`sql.attach`), described like a snapshot day; no contract, so no schema check. */
+export const attachedFilesSchema = snapshotDayDetailSchema.omit({ date: true }).extend({ name: z.string(), path: z.string() });
+export type AttachedFiles = z.infer<typeof attachedFilesSchema>;
+
 export const daySelectionSchema = z.union([
   z.object({ day: date }).strict(),
   z.object({ from: date, to: date }).strict(),

@@ -59,3 +59,30 @@ test('a syntax error is marked where DuckDB says', async ({ page }) => {
   await expect(page.getByTestId('sql-error')).toContainText('line 2');
   await expect(editor.locator('.squiggly-error')).toHaveCount(1);
 });
+
+test('open a Parquet folder someone handed over: query it and see its files and column statistics', async ({ page }) => {
+  const editor = await emptyEditor(page);
+  const folder = resolve(import.meta.dirname, '../../examples/demo/snapshots/customers.profile');
+  await page.getByTestId('attach-open').click();
+  await page.getByTestId('attach-name').fill('handed');
+  await page.getByTestId('attach-path').fill(folder);
+  await page.getByTestId('attach-submit').click();
+  await expect(page.getByTestId('attach-dialog')).not.toBeVisible();
+
+  await editor.locator('.monaco-editor').click();
+  await page.keyboard.type('SELECT count(DISTINCT customer_id) AS customers FROM handed');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(page.getByTestId('sql-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(page.getByTestId('result-row-0')).toBeVisible();
+
+  // The opened table's files, as the snapshot browser shows a day: one row per file, statistics per column.
+  await page.getByTestId('sql-files-handed').click();
+  const files = page.getByTestId('opened-files');
+  await expect(files.getByTestId('snapshot-files').locator('tbody tr')).toHaveCount(30, { timeout: 15_000 });
+  await expect(files).toContainText('date=2026-10-01/part-0.parquet');
+  await expect(files.getByTestId('column-stat-customer_id')).toBeVisible();
+  await page.screenshot({ path: resolve(SHOTS, 'sql-opened-files.png') });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('opened-files-dialog')).not.toBeVisible();
+});

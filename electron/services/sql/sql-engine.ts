@@ -167,14 +167,16 @@ export class SqlEngine {
           if (statements.count === 0) throw new ApiError('BAD_REQUEST', 'Nothing to run: the SQL is empty');
           for (let i = 0; i < statements.count - 1; i++) await (await statements.prepare(i)).run();
           const last = await statements.prepare(statements.count - 1);
-          if (statements.count === 1 && last.statementType === StatementType.SELECT) {
+          if (statements.count === 1 && last.statementType === StatementType.SELECT && isPlainQuery(sql)) {
             // The common case, in parallel inside DuckDB.
             await c.run(`CREATE TABLE ${table} AS ${sql.trim().replace(/;\s*$/, '')}`);
           } else {
-            // Anything else (several statements, SHOW, DESCRIBE, PRAGMA…): append its chunks as they come.
-            const result = await last.stream();
-            const cols = result.columnNames().map((n, i) => `${quoteIdent(n)} ${result.columnTypes()[i]!.toString()}`);
+            // Anything else (several statements, SHOW, DESCRIBE, PRAGMA…): append its chunks as they
+            // come. The table is made from the prepared statement's columns before the statement
+            // runs: any other statement on this connection would end a pending streamed result.
+            const cols = Array.from({ length: last.columnCount }, (_, i) => `${quoteIdent(last.columnName(i))} ${last.columnType(i).toString()}`);
             await c.run(`CREATE TABLE ${table} (${cols.join(', ') || 'result VARCHAR'})`);
+            const result = await last.stream();
             const appender = await c.createAppender(id, RESULTS);
             for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) appender.appendDataChunk(chunk);
             appender.closeSync();
@@ -321,4 +323,13 @@ async function createView(c: DuckDBConnection, t: TableSource, byName: boolean):
     await c.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await c.run(`CREATE OR REPLACE VIEW ${schema}.${quoteIdent(t.name.slice(dot + 1))} AS SELECT * FROM main.${name}`);
   }
+}
+
+/**
+ * A query DuckDB can take as `CREATE TABLE … AS <query>`. SHOW, DESCRIBE, SUMMARIZE and PRAGMA
+ * are SELECT statements to DuckDB too (it rewrites them) but cannot follow AS.
+ */
+function isPlainQuery(sql: string): boolean {
+  const body = sql.replace(/^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, '');
+  return /^(?:\(|(?:select|with|from|values|table)\b)/i.test(body);
 }

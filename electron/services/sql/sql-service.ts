@@ -2,7 +2,7 @@
 // sandboxed engine on first use and again whenever what it may read changes (the catalog
 // reloaded, snapshots cached, a file opened), runs queries, pages and exports results.
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
 import { appDataDir } from '../app-data';
 import type { CatalogService } from '../catalog/catalog-service';
@@ -67,10 +67,8 @@ export class SqlService {
       tables.push({ name: id, product: id, files, columns });
     }
     for (const a of this.attachments.values()) {
-      const st = await stat(a.path).catch(() => null);
-      if (!st) throw new ApiError('NOT_FOUND', `Cannot open ${a.path}: no such file or folder`);
-      const files = st.isDirectory() ? await parquetFilesUnder(a.path) : [a.path];
-      allowed.add(st.isDirectory() ? a.path : dirname(a.path));
+      const { folder, files } = await filesOf(a);
+      allowed.add(folder ? a.path : dirname(a.path));
       tables.push({ name: a.name, files: files.map((path) => ({ date: null, path })), columns: [] });
     }
     const { SqlEngine } = await import('./sql-engine');
@@ -102,6 +100,14 @@ export class SqlService {
       this.invalidate();
       throw e;
     }
+  }
+
+  /** An opened table's files (a file, or every Parquet file under a folder), named relative to what was opened. */
+  async attachedFiles(name: string): Promise<{ path: string; files: Array<{ path: string; name: string }> }> {
+    const a = this.attachments.get(name);
+    if (!a) throw new ApiError('NOT_FOUND', `No opened table named "${name}"`);
+    const { folder, files } = await filesOf(a);
+    return { path: a.path, files: files.map((p) => ({ path: p, name: folder ? relative(a.path, p).split(sep).join('/') : basename(p) })) };
   }
 
   async run(sql: string, opts: { signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<ResultSet> {
@@ -180,6 +186,13 @@ export class SqlService {
   shutdown(): void {
     this.invalidate();
   }
+}
+
+/** An opened file, or every Parquet file under an opened folder. */
+async function filesOf(a: Attachment): Promise<{ folder: boolean; files: string[] }> {
+  const st = await stat(a.path).catch(() => null);
+  if (!st) throw new ApiError('NOT_FOUND', `Cannot open ${a.path}: no such file or folder`);
+  return st.isDirectory() ? { folder: true, files: await parquetFilesUnder(a.path) } : { folder: false, files: [a.path] };
 }
 
 async function parquetFilesUnder(dir: string): Promise<string[]> {

@@ -191,9 +191,21 @@ export class SnapshotBrowser {
     }
   }
 
-  private async describeDay(d: SnapshotDayListing, source: SnapshotSource, store: SnapshotStore, opts: ListOptions, offline: boolean): Promise<SnapshotDayInfo> {
+  /**
+   * Local Parquet files someone handed over (a table opened in SQL): the same description as a
+   * snapshot day — files, rows, row groups, unreadable files, column statistics — with no
+   * contract to check the schema against and nothing cached.
+   */
+  async describeFiles(files: Array<{ path: string; name: string }>, signal?: AbortSignal): Promise<SnapshotDayInfo> {
+    const store = new LocalSnapshotStore('/', 'stat');
+    const listed = await mapLimit(files, this.concurrency, async (f) => ({ ...(await store.head(f.path, signal ? { signal } : {})), name: f.name }));
+    return this.describeDay({ date: '', dayPath: '', files: listed }, null, store, signal ? { signal } : {}, false);
+  }
+
+  /** `contract`: the product's batch port, whose schema the files are checked against; null for files outside any product. */
+  private async describeDay(d: SnapshotDayListing, contract: Pick<SnapshotSource, 'product' | 'schema'> | null, store: SnapshotStore, opts: ListOptions, offline: boolean): Promise<SnapshotDayInfo> {
     const withFooters = opts.footers ?? true;
-    const product = source.product;
+    const product = contract?.product ?? null;
     const read = withFooters ? await mapLimit(d.files, this.concurrency, (f) => this.footer(store, f, opts.signal)) : d.files.map(() => null);
     const files: SnapshotFileInfo[] = d.files.map((f, i) => {
       const r = read[i];
@@ -208,7 +220,7 @@ export class SnapshotBrowser {
         createdBy: r?.footer?.createdBy ?? null,
         bytesFetched: r?.fetched ?? 0,
         error: r?.error?.message ?? null,
-        cached: offline || (this.cache?.has(product, d.date, f) ?? false),
+        cached: offline || (product !== null && (this.cache?.has(product, d.date, f) ?? false)),
       };
     });
     const problems = files.filter((f) => f.error).map((f) => f.error!);
@@ -217,7 +229,7 @@ export class SnapshotBrowser {
     const columns = new Map<string, ColumnStats>();
     if (good.length) {
       const first = good[0]!;
-      schema = compareSchema(source.schema, first.schema);
+      schema = contract ? compareSchema(contract.schema, first.schema) : null;
       const shape = (f: ParquetFooter) => JSON.stringify(f.schema.map((c) => [c.name, c.type]));
       for (const other of good.slice(1)) {
         if (shape(other) !== shape(first)) problems.push(`${other.key}: its schema differs from ${first.key}'s (${describeDiff(first, other)})`);
@@ -243,7 +255,7 @@ export class SnapshotBrowser {
       columns: [...columns.values()],
       problems,
       cached: cachedCount === 0 ? 'none' : cachedCount === files.length ? 'full' : 'partial',
-      pinned: this.cache?.days(product).find((c) => c.date === d.date)?.pinned ?? false,
+      pinned: product !== null && (this.cache?.days(product).find((c) => c.date === d.date)?.pinned ?? false),
     };
   }
 

@@ -7,7 +7,7 @@ import type { Finding } from '../../../shared/model/lint';
 import type { OfflineEvent, ProductSnapshots, SnapshotDayDetail } from '../../../shared/model/snapshot';
 import { appDataDir } from '../app-data';
 import type { CatalogService } from '../catalog/catalog-service';
-import { SnapshotBrowser, summarizeDay } from './snapshot-browser';
+import { SnapshotBrowser, summarizeDay, type SnapshotDayInfo } from './snapshot-browser';
 import { SnapshotCache, violationFinding, type DaySelection } from './snapshot-cache';
 import { snapshotSource } from './snapshot-source';
 import { isStorageError } from './storage-errors';
@@ -64,13 +64,13 @@ export class SnapshotService {
   async day(id: string, date: string): Promise<SnapshotDayDetail> {
     const { browser } = await this.open();
     const d = await browser.day(this.catalog.record(id), this.catalog.workspace, date);
-    return {
-      date: d.date,
-      files: d.files.map((f) => ({ key: f.key, name: f.name, size: f.size, etag: f.etag, lastModified: f.lastModified, rows: f.rows, rowGroups: f.rowGroups, createdBy: f.createdBy, bytesFetched: f.bytesFetched, error: f.error, cached: f.cached })),
-      schema: d.schema,
-      columns: d.columns.map((c) => ({ path: c.path, type: c.type, min: c.min, max: c.max, nullCount: c.nullCount, values: c.values, compressedBytes: c.compressedBytes, uncompressedBytes: c.uncompressedBytes, exact: c.exact })),
-      problems: d.problems,
-    };
+    return { date: d.date, ...dayDetail(d) };
+  }
+
+  /** Local Parquet files outside any product (a table opened in SQL), described like a day. */
+  async describeFiles(files: Array<{ path: string; name: string }>): Promise<Omit<SnapshotDayDetail, 'date'>> {
+    const { browser } = await this.open();
+    return dayDetail(await browser.describeFiles(files));
   }
 
   async makeAvailableOffline(id: string, select: DaySelection, pin: boolean, emit: (e: OfflineEvent) => void, signal: AbortSignal): Promise<void> {
@@ -140,4 +140,14 @@ export class SnapshotService {
   close(): void {
     this.browser?.close();
   }
+}
+
+/** What the API says of a day (or of opened files): the browser's description without its internals. */
+function dayDetail(d: SnapshotDayInfo): Omit<SnapshotDayDetail, 'date'> {
+  return {
+    files: d.files.map((f) => ({ key: f.key, name: f.name, size: f.size, etag: f.etag, lastModified: f.lastModified, rows: f.rows, rowGroups: f.rowGroups, createdBy: f.createdBy, bytesFetched: f.bytesFetched, error: f.error, cached: f.cached })),
+    schema: d.schema,
+    columns: d.columns.map((c) => ({ path: c.path, type: c.type, min: c.min, max: c.max, nullCount: c.nullCount, values: c.values, compressedBytes: c.compressedBytes, uncompressedBytes: c.uncompressedBytes, exact: c.exact })),
+    problems: d.problems,
+  };
 }

@@ -1,6 +1,6 @@
 // The "?" overlay: every keyboard shortcut on one card. A native modal <dialog> gives the focus
 // trap, Esc to close and the backdrop for free.
-import { useEffect, useRef } from 'react';
+import { Modal } from '../components/Modal';
 import { Kbd } from '../components/badges';
 import { CloseIcon } from '../components/icons';
 
@@ -58,21 +58,8 @@ const SHORTCUTS: Array<{ group: string; keys: Array<[keys: string[], what: strin
 ];
 
 export function ShortcutsOverlay({ open, onClose }: { open: boolean; onClose(): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (open && d && !d.open) d.showModal();
-    if (!open && d?.open) d.close();
-  }, [open]);
   return (
-    <dialog
-      ref={dialog}
-      className="shortcuts"
-      aria-labelledby="shortcuts-title"
-      onClose={onClose}
-      // A click on the backdrop lands on the dialog element itself.
-      onClick={(e) => e.target === e.currentTarget && onClose()}
-    >
+    <Modal open={open} onClose={onClose} className="shortcuts" labelledBy="shortcuts-title">
       <div className="shortcuts-card">
         <header>
           <h2 id="shortcuts-title">Keyboard shortcuts</h2>
@@ -100,6 +87,6 @@ export function ShortcutsOverlay({ open, onClose }: { open: boolean; onClose(): 
           ))}
         </div>
       </div>
-    </dialog>
+    </Modal>
   );
 }

@@ -13,39 +13,11 @@ import { openServices, type Services } from '../../../electron/services/services
 import { demoFixture, type Fixture } from '../../helpers/workspace-fixture';
 import { readInfraEnv } from '../../infra/env';
 import { infra, produce } from '../../helpers/kafka';
+import { orderMessages as messages, T0 } from '../../helpers/orders';
 
 const env = readInfraEnv().kafka!;
 const restartAllowed = process.env['DPX_INFRA'] !== 'external' || process.env['DPX_ALLOW_BROKER_RESTART'] === '1';
-const T0 = Date.parse('2026-10-01T00:00:00Z');
 const PER_PARTITION = 100;
-
-function order(i: number): Record<string, unknown> {
-  return {
-    order_id: `O-${String(i).padStart(8, '0')}`,
-    customer_id: `C-${String(1 + (i % 50)).padStart(6, '0')}`,
-    store_id: i === 42 ? 'S99' : ['S01', 'S02', 'WEB'][i % 3],
-    ordered_at: new Date(T0 + i * 60_000).toISOString(),
-    amount: i === 7 ? -1 : 10 + (i % 90),
-    currency: 'EUR',
-    status: 'placed',
-    channel: i % 3 === 2 ? 'web' : 'store',
-    items: [{ sku: 'SKU-00001', qty: 1, unit_price: 10 }],
-  };
-}
-
-/** 300 orders over 3 partitions (i % 3), time-stamped one minute apart; #7 and #42 break the contract, #100 is not JSON. */
-function messages(from: number, to: number): Array<Message & { partition: number }> {
-  return Array.from({ length: to - from }, (_, k) => {
-    const i = from + k;
-    return {
-      partition: i % 3,
-      key: `O-${String(i).padStart(8, '0')}`,
-      value: i === 100 ? Buffer.from([0xff, 0xfe, 0x7b]) : JSON.stringify(order(i)),
-      timestamp: String(T0 + i * 60_000),
-      headers: { source: i % 3 === 2 ? 'web' : 'store' },
-    };
-  });
-}
 
 const produceTo = (topic: string, msgs: Message[], create: boolean) => produce(env.bootstrap, topic, msgs, { create, clientId: 'dpx-it-tail' });
 

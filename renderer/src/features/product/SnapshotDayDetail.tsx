@@ -6,6 +6,7 @@ import { useCall } from '../../app/backend';
 import { formatBytes, plural } from '../../components/format';
 import { CheckIcon, CloseIcon, ErrorIcon, WarningIcon } from '../../components/icons';
 import { Loaded, SkeletonLines } from '../../components/states';
+import './snapshots.css';
 
 const sum = (xs: Array<number | null>) => (xs.some((x) => x === null) ? null : xs.reduce<number>((a, x) => a + (x ?? 0), 0));
 
@@ -73,13 +74,17 @@ function SchemaCheck({ schema }: { schema: DayDetail['schema'] }) {
   );
 }
 
-function DetailBody({ detail }: { detail: DayDetail }) {
+/**
+ * The files of a snapshot day, or of local files opened as a table (`title` is then their path and
+ * there is no contract, so no schema check and no offline column).
+ */
+export function FileSetBody({ detail, title, contract }: { detail: Omit<DayDetail, 'date'>; title: string; contract: boolean }) {
   const rows = sum(detail.files.map((f) => f.rows));
   const bytes = detail.files.reduce((a, f) => a + f.size, 0);
   return (
     <>
       <div className="snapshot-detail-summary">
-        <strong className="mono">{detail.date}</strong>
+        <strong className="mono break">{title}</strong>
         <span>{plural(detail.files.length, 'file')}</span>
         <span>{rows === null ? 'rows unknown' : plural(rows, 'row')}</span>
         <span>{formatBytes(bytes)}</span>
@@ -104,7 +109,7 @@ function DetailBody({ detail }: { detail: DayDetail }) {
               <th className="num">Row groups</th>
               <th>Written by</th>
               <th>Modified</th>
-              <th>Offline</th>
+              {contract && <th>Offline</th>}
             </tr>
           </thead>
           <tbody>
@@ -127,16 +132,20 @@ function DetailBody({ detail }: { detail: DayDetail }) {
                   {f.createdBy ?? '—'}
                 </td>
                 <td className="small nowrap">{new Date(f.lastModified).toLocaleString()}</td>
-                <td>{f.cached ? <span className="badge badge-ok">cached</span> : <span className="faint">—</span>}</td>
+                {contract && <td>{f.cached ? <span className="badge badge-ok">cached</span> : <span className="faint">—</span>}</td>}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <h3 className="subheading">Schema against the contract</h3>
-      <SchemaCheck schema={detail.schema} />
+      {contract && (
+        <>
+          <h3 className="subheading">Schema against the contract</h3>
+          <SchemaCheck schema={detail.schema} />
+        </>
+      )}
       <h3 className="subheading">
-        Column statistics <span className="faint small">(from the Parquet footers, all files of the day)</span>
+        Column statistics <span className="faint small">(from the Parquet footers, all files{contract ? ' of the day' : ''})</span>
       </h3>
       <div className="table-scroll column-stats-scroll">
         <table className="table compact column-stats" data-testid="column-stats">
@@ -197,7 +206,7 @@ export function SnapshotDayDetail({ id, date, onClose }: { id: string; date: str
         </button>
       </header>
       <Loaded call={call} what={`the snapshot of ${date}`} skeleton={<SkeletonLines lines={5} />}>
-        {(detail) => <DetailBody detail={detail} />}
+        {(detail) => <FileSetBody detail={detail} title={detail.date} contract />}
       </Loaded>
     </section>
   );

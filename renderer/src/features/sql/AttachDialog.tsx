@@ -2,10 +2,11 @@
 // the backend widens its sandbox to exactly that file or folder. A sandboxed page has no file
 // dialog that yields paths, and a dropped file carries no path in browser mode, so the path is
 // typed (a drop pre-fills the table name from the file's name).
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError } from '../../../../shared/api/errors';
 import { useClient } from '../../app/backend';
 import { CloseIcon, InfoIcon } from '../../components/icons';
+import { Modal } from '../../components/Modal';
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
@@ -24,18 +25,11 @@ export interface AttachRequest {
 }
 
 export function AttachDialog({ request, onClose, onAttached }: { request: AttachRequest | null; onClose(): void; onAttached(name: string): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const open = request !== null;
-  useEffect(() => {
-    const d = dialog.current;
-    if (open && d && !d.open) d.showModal();
-    if (!open && d?.open) d.close();
-  }, [open]);
   return (
-    <dialog ref={dialog} className="attach-dialog" aria-labelledby="attach-title" onClose={onClose} onClick={(e) => e.target === e.currentTarget && onClose()} data-testid="attach-dialog">
+    <Modal open={request !== null} onClose={onClose} className="attach-dialog" labelledBy="attach-title" testId="attach-dialog">
       {/* Keyed by request so each opening starts from its own defaults. */}
       {request && <AttachForm key={`${request.name}\0${request.note ?? ''}`} request={request} onClose={onClose} onAttached={onAttached} />}
-    </dialog>
+    </Modal>
   );
 }
 

@@ -14,7 +14,7 @@ import type { HistoryEntry } from './workspace';
 
 type Table = SqlSchema['tables'][number];
 
-function TableItem({ table, onInsert }: { table: Table; onInsert(text: string): void }) {
+function TableItem({ table, onInsert, onShowFiles }: { table: Table; onInsert(text: string): void; onShowFiles(name: string): void }) {
   const [open, setOpen] = useState(false);
   const name = tableForms(table.name).quoted;
   return (
@@ -27,9 +27,15 @@ function TableItem({ table, onInsert }: { table: Table; onInsert(text: string): 
           {table.product ? <BatchIcon size={13} className="sql-table-icon" /> : <span className="sql-file-icon">file</span>}
           <span className="mono">{table.name}</span>
         </button>
-        <span className="sql-table-meta faint" title={`${plural(table.days, 'day')} · ${plural(table.files, 'file')} · ${plural(table.columns.length, 'column')}`}>
-          {table.product ? plural(table.days, 'day') : plural(table.files, 'file')}
-        </span>
+        {table.product ? (
+          <span className="sql-table-meta faint" title={`${plural(table.days, 'day')} · ${plural(table.files, 'file')} · ${plural(table.columns.length, 'column')}`}>
+            {plural(table.days, 'day')}
+          </span>
+        ) : (
+          <button type="button" className="link-button sql-table-meta" onClick={() => onShowFiles(table.name)} title={`The files of ${table.name}: rows, row groups, column statistics`} data-testid={`sql-files-${table.name}`}>
+            {plural(table.files, 'file')}
+          </button>
+        )}
       </div>
       {open && (
         <ul className="sql-columns">
@@ -50,7 +56,7 @@ function TableItem({ table, onInsert }: { table: Table; onInsert(text: string): 
   );
 }
 
-function TablesList({ schema, onInsert, onAttach }: { schema: CallResult<SqlSchema>; onInsert(text: string): void; onAttach(): void }) {
+function TablesList({ schema, onInsert, onAttach, onShowFiles }: { schema: CallResult<SqlSchema>; onInsert(text: string): void; onAttach(): void; onShowFiles(name: string): void }) {
   if (schema.error) {
     return (
       <ErrorState error={schema.error} title="Could not read the tables">
@@ -71,7 +77,7 @@ function TablesList({ schema, onInsert, onAttach }: { schema: CallResult<SqlSche
       </h3>
       <ul className="sql-table-list">
         {products.map((t) => (
-          <TableItem key={t.name} table={t} onInsert={onInsert} />
+          <TableItem key={t.name} table={t} onInsert={onInsert} onShowFiles={onShowFiles} />
         ))}
       </ul>
       <h3 className="sql-side-heading">
@@ -80,7 +86,7 @@ function TablesList({ schema, onInsert, onAttach }: { schema: CallResult<SqlSche
       {files.length > 0 ? (
         <ul className="sql-table-list">
           {files.map((t) => (
-            <TableItem key={t.name} table={t} onInsert={onInsert} />
+            <TableItem key={t.name} table={t} onInsert={onInsert} onShowFiles={onShowFiles} />
           ))}
         </ul>
       ) : (
@@ -151,7 +157,23 @@ function HistoryList({ history, onLoad, onClear }: { history: HistoryEntry[]; on
   );
 }
 
-export function SidePanel({ schema, history, onInsert, onLoad, onClearHistory, onAttach }: { schema: CallResult<SqlSchema>; history: HistoryEntry[]; onInsert(text: string): void; onLoad(sql: string): void; onClearHistory(): void; onAttach(): void }) {
+export function SidePanel({
+  schema,
+  history,
+  onInsert,
+  onLoad,
+  onClearHistory,
+  onAttach,
+  onShowFiles,
+}: {
+  schema: CallResult<SqlSchema>;
+  history: HistoryEntry[];
+  onInsert(text: string): void;
+  onLoad(sql: string): void;
+  onClearHistory(): void;
+  onAttach(): void;
+  onShowFiles(name: string): void;
+}) {
   const [view, setView] = useState<'tables' | 'history'>('tables');
   return (
     <aside className="sql-side" aria-label="Tables and history">
@@ -164,7 +186,7 @@ export function SidePanel({ schema, history, onInsert, onLoad, onClearHistory, o
         </button>
       </div>
       <div className="sql-side-body">
-        {view === 'tables' ? <TablesList schema={schema} onInsert={onInsert} onAttach={onAttach} /> : <HistoryList history={history} onLoad={onLoad} onClear={onClearHistory} />}
+        {view === 'tables' ? <TablesList schema={schema} onInsert={onInsert} onAttach={onAttach} onShowFiles={onShowFiles} /> : <HistoryList history={history} onLoad={onLoad} onClear={onClearHistory} />}
       </div>
     </aside>
   );

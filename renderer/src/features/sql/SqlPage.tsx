@@ -11,6 +11,7 @@ import { Kbd } from '../../components/badges';
 import { CloseIcon, EmptyIcon, ErrorIcon } from '../../components/icons';
 import { EmptyState } from '../../components/states';
 import { AttachDialog, tableNameFromFile, type AttachRequest } from './AttachDialog';
+import { OpenedFilesDialog } from './OpenedFilesDialog';
 import { tableForms } from './completion';
 import { ResultGrid, type CellRef } from './ResultGrid';
 import { MOD, RunBar } from './RunBar';
@@ -132,6 +133,7 @@ export default function SqlPage({ params }: { params: URLSearchParams }) {
   const [hasSelection, setHasSelection] = useState(false);
   const [selected, setSelected] = useState<{ resultId: string; cell: CellRef } | null>(null);
   const [attach, setAttach] = useState<AttachRequest | null>(null);
+  const [showFiles, setShowFiles] = useState<string | null>(null);
   const [editorH, setEditorH] = useState(storedEditorHeight);
 
   // "Query" from a product page: a tab reading the product, run at once.
@@ -222,7 +224,7 @@ export default function SqlPage({ params }: { params: URLSearchParams }) {
     <div className="sql-page">
       <TabBar ws={ws} tabs={state.tabs} activeId={tab.id} onAttach={() => setAttach({ name: '' })} />
       <div className="sql-body">
-        <SidePanel schema={schema} history={state.history} onInsert={(text) => handle?.insert(text)} onLoad={(sql) => (handle ? handle.replaceAll(sql) : ws.setSql(tab.id, sql))} onClearHistory={() => ws.clearHistory()} onAttach={() => setAttach({ name: '' })} />
+        <SidePanel schema={schema} history={state.history} onInsert={(text) => handle?.insert(text)} onLoad={(sql) => (handle ? handle.replaceAll(sql) : ws.setSql(tab.id, sql))} onClearHistory={() => ws.clearHistory()} onAttach={() => setAttach({ name: '' })} onShowFiles={setShowFiles} />
         <div className="sql-main">
           <div className="sql-editor-pane" style={{ height: editorH }}>
             <SqlEditor tab={tab} schema={schema.data} onRun={run} onChange={(id, sql) => ws.setSql(id, sql)} onReady={setHandle} onSelection={setHasSelection} onDropFiles={onDropFiles} />
@@ -253,6 +255,7 @@ export default function SqlPage({ params }: { params: URLSearchParams }) {
         </div>
       </div>
       <AttachDialog request={attach} onClose={() => setAttach(null)} onAttached={onAttached} />
+      <OpenedFilesDialog name={showFiles} onClose={() => setShowFiles(null)} />
     </div>
   );
 }

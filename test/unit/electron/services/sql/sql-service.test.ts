@@ -1,5 +1,5 @@
 // SQL over the demo products, checked against DuckDB run independently on the same files.
-import { cp, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -119,6 +119,42 @@ describe('SQL over products', () => {
     // A path that does not exist is refused, and later queries are not affected by it.
     await expect(services.sql.attach('ghost', join(dir, 'nope.parquet'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await rows(`SELECT count(*) FROM wide`)).toEqual([['1']]);
+  });
+
+  it('runs a script of several statements (the result is the last one\'s), and SHOW, DESCRIBE, PRAGMA', async () => {
+    expect(await rows(`SELECT 1 AS a;\n-- then\nSELECT count(*) AS n, 'x' AS y FROM "sales.orders"`)).toEqual(await truth(`SELECT count(*)::VARCHAR, 'x' FROM ${ORDERS}`));
+    expect((await rows(`SHOW TABLES`)).flat()).toEqual(expect.arrayContaining(['sales.orders', 'customers.profile']));
+    const described = await rows(`DESCRIBE "sales.orders"`);
+    expect(described.map((r) => r[0])).toEqual(expect.arrayContaining(['order_id', 'amount', 'snapshot_date']));
+    expect((await rows(`/* which DuckDB */ PRAGMA version`))[0]![0]).toMatch(/^v\d+\.\d+/);
+  });
+
+  it('describes an opened folder like a snapshot day: its files, rows, row groups, unreadable files and column statistics', async () => {
+    const folder = join(dir, 'handed-over');
+    await mkdir(join(folder, 'date=2026-11-01'), { recursive: true });
+    await mkdir(join(folder, 'date=2026-11-02'), { recursive: true });
+    await independent.run(`COPY (SELECT range AS id, 'x' || range AS label FROM range(100)) TO '${folder}/date=2026-11-01/part-0.parquet' (FORMAT parquet)`);
+    await independent.run(`COPY (SELECT range + 100 AS id, NULL::VARCHAR AS label FROM range(50)) TO '${folder}/date=2026-11-02/part-0.parquet' (FORMAT parquet)`);
+    await services.sql.attach('handed', folder);
+    await writeFile(join(folder, 'date=2026-11-02/part-1.parquet'), 'not parquet at all');
+
+    const d = await services.handlers['sql.attachedFiles']({ name: 'handed' }, { signal: new AbortController().signal } as never);
+    expect(d.name).toBe('handed');
+    expect(d.path).toBe(folder);
+    expect(d.files.map((f) => [f.name, f.rows])).toEqual([
+      ['date=2026-11-01/part-0.parquet', 100],
+      ['date=2026-11-02/part-0.parquet', 50],
+      ['date=2026-11-02/part-1.parquet', null],
+    ]);
+    const groups = await truth(`SELECT count(DISTINCT row_group_id) FROM parquet_metadata('${folder}/date=2026-11-02/part-0.parquet')`);
+    expect(d.files[1]!.rowGroups).toBe(Number(groups[0]![0]));
+    expect(d.files[2]!.error).toMatch(/part-1\.parquet: not a Parquet file/);
+    expect(d.problems).toEqual([d.files[2]!.error]);
+    expect(d.schema).toBeNull();
+    const stats = Object.fromEntries(d.columns.map((c) => [c.path, c]));
+    expect(stats['id']).toMatchObject({ min: 0, max: 149, nullCount: 0, values: 150 });
+    expect(stats['label']).toMatchObject({ nullCount: 50 });
+    await expect(services.handlers['sql.attachedFiles']({ name: 'nobody' }, { signal: new AbortController().signal } as never)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('leaves a corrupt snapshot file out, names it, and still queries the other days', async () => {
