@@ -29,6 +29,8 @@ export interface KafkaSecureEnv {
   mechanisms: ScramMechanism[];
   username: string;
   password: string;
+  /** The SSL listener that requires a client certificate (signed by the same CA). */
+  mtls: { bootstrap: string; certFile: string; keyFile: string };
 }
 
 export interface KafkaEnv {

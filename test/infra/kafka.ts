@@ -57,7 +57,8 @@ const STORE_PASSWORD = 'dpx-test-store-password';
 interface KafkaMeta {
   version: string;
   clusterId: string;
-  ports: { plain: number; controller: number; secure: number };
+  /** `mtls` was added later: older storage metadata lacks it. */
+  ports: { plain: number; controller: number; secure: number; mtls?: number };
   scramUser: string;
   formattedAt: string;
 }
@@ -124,6 +125,9 @@ export async function probeKafka(env: KafkaEnv): Promise<boolean> {
   if (!(await probe(plainClientConfig(env)))) return false;
   if (env.secure) {
     for (const m of env.secure.mechanisms) if (!(await probe(secureClientConfig(env.secure, m)))) return false;
+    const { mtls, caFile } = env.secure;
+    const ssl = { ca: [readFileSync(caFile, 'utf8')], cert: readFileSync(mtls.certFile, 'utf8'), key: readFileSync(mtls.keyFile, 'utf8') };
+    if (!(await probe({ brokers: [mtls.bootstrap], ssl }))) return false;
   }
   return true;
 }
@@ -137,34 +141,36 @@ async function choosePorts(meta: KafkaMeta | null): Promise<KafkaMeta['ports']> 
     plain: envPort('DPX_KAFKA_PORT') ?? meta?.ports.plain ?? 19092,
     controller: envPort('DPX_KAFKA_CONTROLLER_PORT') ?? meta?.ports.controller ?? 19093,
     secure: envPort('DPX_KAFKA_SECURE_PORT') ?? meta?.ports.secure ?? 19094,
+    mtls: envPort('DPX_KAFKA_MTLS_PORT') ?? meta?.ports.mtls ?? 19095,
   };
   const fixed = new Set(
-    [envPort('DPX_KAFKA_PORT'), envPort('DPX_KAFKA_CONTROLLER_PORT'), envPort('DPX_KAFKA_SECURE_PORT')].filter(
+    [envPort('DPX_KAFKA_PORT'), envPort('DPX_KAFKA_CONTROLLER_PORT'), envPort('DPX_KAFKA_SECURE_PORT'), envPort('DPX_KAFKA_MTLS_PORT')].filter(
       (p): p is number => p !== undefined,
     ),
   );
   const out: Partial<KafkaMeta['ports']> = {};
-  for (const key of ['plain', 'controller', 'secure'] as const) {
+  for (const key of ['plain', 'controller', 'secure', 'mtls'] as const) {
     const p = want[key];
     if (p !== undefined && (await isPortFree(p))) out[key] = p;
     else if (p !== undefined && fixed.has(p)) throw new InfraError(`Kafka ${key} port ${p} (from the environment) is in use`);
   }
   const taken = Object.values(out);
-  const fresh = await freePorts(3, taken);
+  const fresh = await freePorts(4, taken);
   return {
     plain: out.plain ?? fresh[0]!,
     controller: out.controller ?? fresh[1]!,
     secure: out.secure ?? fresh[2]!,
+    mtls: out.mtls ?? fresh[3]!,
   };
 }
 
 function serverProperties(meta: KafkaMeta, secure: boolean): string {
-  const { plain, controller, secure: sport } = meta.ports;
+  const { plain, controller, secure: sport, mtls } = meta.ports;
   const listeners = [`PLAINTEXT://127.0.0.1:${plain}`, `CONTROLLER://127.0.0.1:${controller}`];
   const advertised = [`PLAINTEXT://127.0.0.1:${plain}`];
   if (secure) {
-    listeners.push(`SASL_SSL://127.0.0.1:${sport}`);
-    advertised.push(`SASL_SSL://127.0.0.1:${sport}`);
+    listeners.push(`SASL_SSL://127.0.0.1:${sport}`, `SSL://127.0.0.1:${mtls}`);
+    advertised.push(`SASL_SSL://127.0.0.1:${sport}`, `SSL://127.0.0.1:${mtls}`);
   }
   const lines = [
     '# Written by test/infra/kafka.ts on every start; edits are overwritten.',
@@ -175,7 +181,7 @@ function serverProperties(meta: KafkaMeta, secure: boolean): string {
     `listeners=${listeners.join(',')}`,
     `advertised.listeners=${advertised.join(',')}`,
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
     `log.dirs=${DATA}`,
     'num.partitions=1',
     'default.replication.factor=1',
@@ -204,6 +210,18 @@ function serverProperties(meta: KafkaMeta, secure: boolean): string {
       `${p}ssl.keystore.password=${STORE_PASSWORD}`,
       `${p}ssl.key.password=${STORE_PASSWORD}`,
       `${p}ssl.client.auth=none`,
+    );
+    // Mutual TLS: the client proves itself with a certificate signed by the test CA.
+    const m = 'listener.name.ssl.';
+    lines.push(
+      `${m}ssl.keystore.type=PKCS12`,
+      `${m}ssl.keystore.location=${path.join(TLS, 'broker.p12')}`,
+      `${m}ssl.keystore.password=${STORE_PASSWORD}`,
+      `${m}ssl.key.password=${STORE_PASSWORD}`,
+      `${m}ssl.truststore.type=PKCS12`,
+      `${m}ssl.truststore.location=${path.join(TLS, 'truststore.p12')}`,
+      `${m}ssl.truststore.password=${STORE_PASSWORD}`,
+      `${m}ssl.client.auth=required`,
     );
   }
   return lines.join('\n') + '\n';
@@ -302,9 +320,13 @@ function keytoolBin(): string {
   return java === 'java' ? 'keytool' : path.join(path.dirname(java), 'keytool');
 }
 
-/** Test CA + broker key/cert (SAN 127.0.0.1, localhost) + truststore, made once with keytool. */
+/**
+ * Test CA + broker key/cert (SAN 127.0.0.1, localhost) + truststore, made once with keytool; and a
+ * client key (PEM, made with openssl: keytool cannot export a private key) with a certificate
+ * the same CA signs, for the mutual-TLS listener.
+ */
 async function ensureTls(): Promise<void> {
-  const files = ['ca.pem', 'broker.p12', 'truststore.p12'].map((f) => path.join(TLS, f));
+  const files = ['ca.pem', 'broker.p12', 'truststore.p12', 'client.pem', 'client.key'].map((f) => path.join(TLS, f));
   if (files.every((f) => existsSync(f))) return;
   log(`first-time setup: making a test CA and broker certificate with keytool in ${rel(TLS)}`);
   rmSync(TLS, { recursive: true, force: true });
@@ -330,6 +352,13 @@ async function ensureTls(): Promise<void> {
       '-keystore', f('truststore.p12'), '-storetype', 'PKCS12', '-storepass', pw],
   ];
   for (const args of steps) await runQuiet(kt, args, `keytool ${args[0]}`, { timeoutMs: 60_000 });
+  await runQuiet('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=dpx-test-client/O=Data Product Explorer tests', '-keyout', f('client.key'), '-out', f('client.csr')], 'openssl req', { timeoutMs: 60_000 });
+  await runQuiet(
+    kt,
+    ['-gencert', '-rfc', '-alias', 'ca', '-keystore', f('ca.p12'), '-storepass', pw, '-validity', '3650', '-infile', f('client.csr'), '-outfile', f('client.pem'), '-ext', 'KU=digitalSignature,keyEncipherment', '-ext', 'EKU=clientAuth'],
+    'keytool -gencert (client)',
+    { timeoutMs: 60_000 },
+  );
 }
 
 function buildEnv(meta: KafkaMeta, secure: boolean): KafkaEnv {
@@ -347,6 +376,7 @@ function buildEnv(meta: KafkaMeta, secure: boolean): KafkaEnv {
           mechanisms: ['scram-sha-256', 'scram-sha-512'],
           username: SCRAM_USER,
           password: SCRAM_PASSWORD,
+          mtls: { bootstrap: `127.0.0.1:${meta.ports.mtls}`, certFile: path.join(TLS, 'client.pem'), keyFile: path.join(TLS, 'client.key') },
         }
       : null,
     logFile: KAFKA_LOG,
@@ -375,8 +405,8 @@ export async function upKafka(
         ? 'not described in env.json'
         : known.version !== version
           ? `version ${known.version} -> ${version}`
-          : opts.secure && !known.secure
-            ? 'adding the SASL_SSL listener'
+          : opts.secure && !known.secure?.mtls
+            ? 'adding the SASL_SSL and mutual-TLS listeners'
             : null;
     if (known && reason === null) {
       try {
@@ -414,7 +444,7 @@ export async function upKafka(
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   log(
     `Kafka ${version} up at ${env.bootstrap}` +
-      (env.secure ? `, SASL_SSL (SCRAM-SHA-256/512) at ${env.secure.bootstrap}` : '') +
+      (env.secure ? `, SASL_SSL (SCRAM-SHA-256/512) at ${env.secure.bootstrap}, mutual TLS at ${env.secure.mtls.bootstrap}` : '') +
       ` (pid ${pid}, ${secs} s, log ${rel(KAFKA_LOG)})`,
   );
   return { env, pid, reused: false };

@@ -171,7 +171,7 @@ describe('tail over the real broker', () => {
   });
 });
 
-describe('secure connections (SASL SCRAM over TLS)', () => {
+describe('secure connections (SASL SCRAM over TLS, mutual TLS)', () => {
   const secure = env.secure;
   it.skipIf(!secure)('tails through the SASL_SSL listener with the password named in the workspace, and names the broker when it is wrong', async () => {
     const fixture = await demoFixture();
@@ -198,6 +198,35 @@ describe('secure connections (SASL SCRAM over TLS)', () => {
       }
     } finally {
       delete process.env.DPX_IT_KAFKA_PASSWORD;
+      await fixture.dispose();
+    }
+  });
+
+  it.skipIf(!secure)('tails through the mutual-TLS listener with a client certificate, and names the broker and the setting without one', async () => {
+    const fixture = await demoFixture();
+    const topic = `dpx-it-mtls-${randomUUID().slice(0, 8)}`;
+    await produceTo(topic, messages(0, 6), true);
+    const { mtls, caFile } = secure!;
+    const connect = (tls: Record<string, string>) =>
+      fixture.edit('dpx.workspace.yaml', (d) => d.setIn(['connections', 'sales-events'], d.createNode({ type: 'kafka', bootstrap: mtls.bootstrap, tls })));
+    try {
+      await fixture.edit('contracts/sales.orders.odcs.yaml', (d) => d.setIn(['servers', 0, 'customProperties'], d.createNode([{ property: 'topic', value: topic }])));
+      await connect({ ca: caFile, cert: mtls.certFile, key: mtls.keyFile });
+      let s = await openServices({ workspace: fixture.dir });
+      try {
+        const r = await s.streams.tail({ target: { product: 'sales.orders' }, from: { kind: 'earliest' }, toEnd: true }, () => undefined, new AbortController().signal);
+        expect(r.stats.scanned).toBe(6);
+      } finally {
+        await s.close();
+      }
+      await connect({ ca: caFile });
+      s = await openServices({ workspace: fixture.dir });
+      try {
+        await expect(s.streams.info({ product: 'sales.orders' })).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(new RegExp(`${mtls.bootstrap.replace(/\./g, '\\.')}.*client certificate`)) });
+      } finally {
+        await s.close();
+      }
+    } finally {
       await fixture.dispose();
     }
   });

@@ -86,6 +86,14 @@ function tlsHint(code: string | undefined, message: string): string {
       return '; the certificate is for other host names: connect by a name on the certificate or set tls.servername';
     case 'CERT_HAS_EXPIRED':
       return '; the broker certificate has expired';
+    // The broker's verdict on us, sent as a TLS alert (with TLS 1.3 only after the handshake).
+    case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
+    case 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE':
+      return '; the listener requires a client certificate: set tls.cert and tls.key (PEM files)';
+    case 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA':
+    case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE':
+    case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN':
+      return "; the broker does not trust the client certificate (tls.cert): it must be signed by a CA in the broker's truststore";
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
     case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
       return ': this port does not speak TLS; drop the tls option or use the SSL/SASL_SSL listener port';
@@ -255,6 +263,11 @@ export class BrokerConnection {
     socket.setKeepAlive(true, 30_000);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (/^ERR_SSL_.*ALERT/.test(err.code ?? '')) {
+        // Refused by the broker's TLS layer: a setting to fix, not a connection to retry.
+        this.destroy(new KafkaError('TLS', `Kafka broker ${this.label} refused the TLS connection: ${err.message.trim()}${tlsHint(err.code, err.message)}`, { broker: this.address, cause: err }));
+        return;
+      }
       this.destroy(
         new KafkaError('UNREACHABLE', `connection to Kafka broker ${this.label} lost: ${err.code ?? err.message}${this.closeHint()}`, {
           broker: this.address,
