@@ -78,6 +78,8 @@ export class SqlEngine {
     readonly tables: TableSource[],
     readonly problems: SqlProblem[],
     readonly exportDir: string,
+    /** Idle connections that report progress (see PROGRESS_CONNECTIONS). */
+    private readonly idle: DuckDBConnection[],
   ) {}
 
   static async create(opts: { tables: TableSource[]; allowed: string[]; allowedFiles?: string[]; exportDir: string; tempDir: string; threads?: number; preserveOrder?: boolean }): Promise<SqlEngine> {
@@ -93,6 +95,7 @@ export class SqlEngine {
     const setup = await db.connect();
     const problems: SqlProblem[] = [];
     const tables: TableSource[] = [];
+    const idle: DuckDBConnection[] = [];
     try {
       await setup.run(`SET TimeZone = 'UTC'`);
       for (const t of opts.tables) {
@@ -131,23 +134,29 @@ export class SqlEngine {
       await setup.run(`SET allowed_directories = [${allowed}]`);
       if (opts.allowedFiles?.length) await setup.run(`SET allowed_paths = [${opts.allowedFiles.map(sqlString).join(', ')}]`);
       await setup.run(`SET enable_external_access = false`);
+      for (let i = 0; i < PROGRESS_CONNECTIONS; i++) idle.push(await progressConnection(db));
       await setup.run(`SET lock_configuration = true`);
     } finally {
       setup.closeSync();
     }
-    return new SqlEngine(db, tables, problems, opts.exportDir);
+    return new SqlEngine(db, tables, problems, opts.exportDir, idle);
   }
 
-  /** Runs `fn` on a fresh sandbox connection; the signal interrupts whatever it is running. */
+  /**
+   * Runs `fn` on a sandbox connection — one that reports progress when one is idle, else a fresh
+   * one — and the signal interrupts whatever it is running.
+   */
   private async withConnection<T>(signal: AbortSignal | undefined, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    const c = await this.db.connect();
+    const pooled = this.idle.pop();
+    const c = pooled ?? (await this.db.connect());
     const stop = () => c.interrupt();
     signal?.addEventListener('abort', stop, { once: true });
     try {
       return await fn(c);
     } finally {
       signal?.removeEventListener('abort', stop);
-      c.closeSync();
+      if (pooled) this.idle.push(pooled);
+      else c.closeSync();
     }
   }
 
@@ -295,8 +304,26 @@ export class SqlEngine {
   }
 
   close(): void {
+    for (const c of this.idle.splice(0)) c.closeSync();
     this.db.closeSync();
   }
+}
+
+/**
+ * Connections kept for queries, exports and paging. DuckDB tracks a query's progress only on a
+ * connection with the progress bar on (and its print off, and no 2 s delay): settings of the
+ * connection, which the locked configuration refuses afterwards, so they are made beforehand.
+ * A few are enough: more queries at once get fresh connections, without progress.
+ */
+const PROGRESS_CONNECTIONS = 3;
+
+async function progressConnection(db: DuckDBInstance): Promise<DuckDBConnection> {
+  const c = await db.connect();
+  await c.run(`SET TimeZone = 'UTC'`);
+  await c.run(`SET enable_progress_bar = true`);
+  await c.run(`SET enable_progress_bar_print = false`);
+  await c.run(`SET progress_bar_time = 0`);
+  return c;
 }
 
 async function createView(c: DuckDBConnection, t: TableSource, byName: boolean): Promise<void> {
