@@ -1,10 +1,6 @@
 // The shell: app bar, connection banner, the routed page and the global shortcuts.
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { CatalogPage } from '../features/catalog/CatalogPage';
-import { LintPage } from '../features/lint/LintPage';
-import { ProductPage } from '../features/product/ProductPage';
-import { CapturesPage } from '../features/stream/CapturesPage';
-import { StreamPage } from '../features/stream/StreamPage';
 import { DisconnectedIcon } from '../components/icons';
 import { Banner, Delayed, EmptyState, SkeletonLines } from '../components/states';
 import { useDisconnected } from './backend';
@@ -13,8 +9,35 @@ import { requestSearchFocus, useKeys } from './keyboard';
 import { catalogHref, hrefs, navigate, useRoute, type Route } from './router';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
 
-// The SQL workspace carries Monaco (megabytes): loaded when first opened, not on the first paint.
+// The first paint is the catalog: every other page is its own chunk, so the browser parses less
+// before the catalog shows. They are fetched right after it (see usePrefetchedPages), except the
+// SQL workspace, which carries Monaco (megabytes) and loads when first opened.
+const loadProductPage = () => import('../features/product/ProductPage').then((m) => ({ default: m.ProductPage }));
+const loadLintPage = () => import('../features/lint/LintPage').then((m) => ({ default: m.LintPage }));
+const loadStreamPage = () => import('../features/stream/StreamPage').then((m) => ({ default: m.StreamPage }));
+const loadCapturesPage = () => import('../features/stream/CapturesPage').then((m) => ({ default: m.CapturesPage }));
+const ProductPage = lazy(loadProductPage);
+const LintPage = lazy(loadLintPage);
+const StreamPage = lazy(loadStreamPage);
+const CapturesPage = lazy(loadCapturesPage);
 const SqlPage = lazy(() => import('../features/sql/SqlPage'));
+
+function usePrefetchedPages(): void {
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      for (const load of [loadProductPage, loadLintPage, loadStreamPage, loadCapturesPage]) void load().catch(() => undefined);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, []);
+}
+
+const pageFallback = (
+  <Delayed>
+    <div className="page">
+      <SkeletonLines lines={6} />
+    </div>
+  </Delayed>
+);
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -31,11 +54,7 @@ function Page({ route }: { route: Route }) {
     case 'captures':
       return <CapturesPage />;
     case 'sql':
-      return (
-        <Suspense fallback={<Delayed><div className="page"><SkeletonLines lines={6} /></div></Delayed>}>
-          <SqlPage params={route.params} />
-        </Suspense>
-      );
+      return <SqlPage params={route.params} />;
     case 'unknown':
       return (
         <main className="page">
@@ -70,6 +89,7 @@ export function App() {
   const route = useRoute();
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const content = useRef<HTMLDivElement>(null);
+  usePrefetchedPages();
 
   const pageKey = route.page === 'product' ? `product:${route.id}` : route.page === 'stream' ? `stream:${JSON.stringify(route.target)}` : route.page;
   useEffect(() => {
@@ -97,7 +117,9 @@ export function App() {
       <Header route={route} onShowShortcuts={() => setShortcutsOpen(true)} />
       <DisconnectedBanner />
       <div className={`content ${route.page === 'stream' || route.page === 'sql' ? 'content-fill' : ''}`} ref={content}>
-        <Page route={route} />
+        <Suspense fallback={pageFallback}>
+          <Page route={route} />
+        </Suspense>
       </div>
       <ShortcutsOverlay open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </div>
