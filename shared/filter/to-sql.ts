@@ -311,7 +311,8 @@ class SqlGen {
         const subject = e.caseInsensitive ? `lower(${this.text(o)})` : this.text(o);
         let pattern: string;
         if (p.constant) {
-          const pc = catOf(p.type) ?? (p.constant.value === null ? null : runtimeCat(p.constant.value));
+          // A constant that folded to NULL (`- 's'`) has no category, whatever its static type.
+          const pc = p.constant.value === null ? null : (catOf(p.type) ?? runtimeCat(p.constant.value));
           const ps = pc === null || pc === 'o' ? null : toText(p.constant.value, pc);
           const valid = ps !== null && compileLike(ps, e.escape) !== null;
           pattern = ps === null || !valid ? 'CAST(NULL AS VARCHAR)' : sqlString(e.caseInsensitive ? lowerText(ps) : ps);
@@ -412,7 +413,9 @@ class SqlGen {
         return this.num(x);
       case 'INTEGER':
       case 'BIGINT':
-        return `CAST(TRY_CAST(${this.num(x)} AS ${to}) AS DOUBLE)`;
+        // Rounded first (half to even, as the cast does): DuckDB's own rounding inside the cast
+        // wraps around at the edge (TRY_CAST(2147483647.5 AS INTEGER) = -2147483648), not NULL.
+        return `CAST(TRY_CAST(round_even(${this.num(x)}, 0) AS ${to}) AS DOUBLE)`;
       case 'BOOLEAN':
         return this.condition(x);
       case 'TIMESTAMP':

@@ -87,6 +87,12 @@ describe('hostile filters', () => {
 });
 
 describe('fuzzing', () => {
+  it('a LIKE pattern that folds to NULL (found by the fuzzer) translates to SQL', () => {
+    const expr = parseFilter("a LIKE - 's'");
+    expect(compileFilter(expr)(row({ a: 'x' }, {}))).toBe(false);
+    expect(filterToSql(expr, () => '"c"')).toContain('LIKE CAST(NULL AS VARCHAR)');
+  });
+
   const TOKENS = [
     'a', 'value', '.', 'x', '[', ']', '0', "'s'", "''", '"q"', '(', ')', ',', 'AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'BETWEEN',
     'LIKE', 'ILIKE', 'ESCAPE', "'!'", 'DISTINCT', 'FROM', '=', '<>', '<', '>=', '+', '-', '*', '/', '%', '||', '::', 'INTEGER',
