@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     root: '.',
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', env } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', env, setupFiles: ['test/unit/fast-check-seed.ts'] } },
       {
         test: {
           name: 'integration',
