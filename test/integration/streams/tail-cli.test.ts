@@ -28,6 +28,8 @@ function dpx(args: string[], threads?: number): Promise<Run> {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, ...(threads !== undefined ? { DPX_TAIL_THREADS: String(threads) } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A tail that never ends (a bug, or a test that forgot --to-end) must not outlive the test.
+    timeout: 100_000,
   });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
