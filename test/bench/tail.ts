@@ -5,6 +5,7 @@
 // 1,000,000 lines.
 //   BENCH_ROUNDS=5        rounds after the warm-up (default 5)
 //   BENCH_UI=1            also: peak RSS of `dpx serve` while a browser tails 10k msg/s for 2 min
+//   BENCH_UI=only         only that
 //   BENCH_UI_SECONDS=120  how long the UI run produces
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -256,8 +257,8 @@ async function main() {
   await ensureTopic(bootstrap, dir);
   const ws = await workspace(dir, bootstrap, TOPIC);
   await stat(DPX);
-  await throughput(bootstrap, ws);
-  if (process.env.BENCH_UI === '1') await uiFigure(bootstrap, dir);
+  if (process.env.BENCH_UI !== 'only') await throughput(bootstrap, ws);
+  if (process.env.BENCH_UI === '1' || process.env.BENCH_UI === 'only') await uiFigure(bootstrap, dir);
 }
 
 await main();
