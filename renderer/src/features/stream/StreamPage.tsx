@@ -69,6 +69,12 @@ function StreamView({ target, product }: { target: StreamTarget; product?: Produ
                 <ArrowLeftIcon size={14} /> Back to the product
               </a>
             )}
+            {/* Offline, recorded captures still replay in this same view. */}
+            {info.error.code === 'KAFKA_UNREACHABLE' && (
+              <a className="button" href={hrefs.captures()} data-testid="stream-error-captures">
+                Replay a capture
+              </a>
+            )}
           </ErrorState>
         </div>
       </div>
