@@ -134,9 +134,9 @@ export async function runTailCli(o: TailCliOptions): Promise<void> {
           status: (state, message) => {
             if (message && (!o.json || state === 'reconnecting')) process.stderr.write(`[${state}] ${message}\n`);
           },
-          output: (bytes) => {
-            if (controller.signal.aborted) return;
-            if (!process.stdout.write(bytes)) return (writing = drained());
+          output: (bytes, written) => {
+            if (controller.signal.aborted) return written();
+            if (!process.stdout.write(bytes, () => written())) return (writing = drained());
           },
         },
       });

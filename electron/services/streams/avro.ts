@@ -183,7 +183,8 @@ export function withRegistryLookups(source: RecordSource, registry: SchemaRegist
     watermarks: (p: number[]): Promise<Map<number, Watermarks>> => source.watermarks(p),
     offsetsForTime: (p: number[], at: number) => source.offsetsForTime(p, at),
     async read(positions, opts): Promise<PartitionBatch[]> {
-      const batches = await source.read(positions, opts);
+      // Records, not undecoded batches: their schema ids are looked up here.
+      const batches = await source.read(positions, { ...opts, batches: false });
       const ids = new Set<number>();
       for (const b of batches) for (const r of b.records) if (r.value) ids.add(wireId(r.value) ?? -1);
       ids.delete(-1);

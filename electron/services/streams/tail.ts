@@ -14,6 +14,7 @@ import type { RecordValidator } from '../quality/record-validator';
 import type { CaptureWriter } from './capture/capture-writer';
 import { decodeHeaders, decodeKey, type Decoded, type ValueDecoder } from './decode';
 import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type Chunk, type ChunkResult } from './parallel/chunk';
+import { runEnd, runLength, runsOf, splitRun, type RecordRun } from './runs';
 import type { RecordSource, SourceRecord, Watermarks } from './sources/record-source';
 
 export type MessageFilter = (m: StreamMessage) => boolean;
@@ -22,14 +23,11 @@ export interface TailSink {
   messages(batch: StreamMessage[]): void;
   progress(stats: StreamStats, positions: PartitionPosition[]): void;
   status(state: 'live' | 'caught-up' | 'reconnecting' | 'ended', message?: string): void;
-  /** With a processor: its output, in order. A returned promise holds the tail (backpressure). */
-  output?(bytes: Uint8Array): void | Promise<void>;
-}
-
-/** Records of one partition, in offset order. */
-export interface RecordRun {
-  partition: number;
-  records: SourceRecord[];
+  /**
+   * With a processor: its output, in order. A returned promise holds the tail (backpressure).
+   * `written` is called once the bytes are written (or dropped): their memory is then reused.
+   */
+  output?(bytes: Uint8Array, written: () => void): void | Promise<void>;
 }
 
 /** Processes chunks of records off the read loop: what `sink.messages` and decode/validate/filter do inline. */
@@ -40,7 +38,8 @@ export interface TailProcessor {
   readonly chunkRecords: number;
   /**
    * Takes records as soon as they are read, copying what it needs (a chunk), so the records and
-   * the fetch response they are views of die young: garbage collection stays cheap.
+   * the fetch response they are views of die young: garbage collection stays cheap. Runs may be
+   * undecoded record batches (see runs.ts).
    */
   prepare(runs: RecordRun[], count: number): Chunk;
   /**
@@ -48,6 +47,8 @@ export interface TailProcessor {
    * offset, size of each record): the engine keeps no record while it is processed.
    */
   process(chunk: Chunk): Promise<ChunkResult>;
+  /** The output of the oldest chunk applied and not yet released is written: its memory may be reused. */
+  release(): void;
 }
 
 export interface TailOptions {
@@ -142,6 +143,11 @@ class TailState {
   private lastProgress = 0;
   private state: 'live' | 'caught-up' | 'reconnecting' | null = null;
   private failures = 0;
+  /**
+   * Ask the source for undecoded record batches: a processor copies them whole. Not with a
+   * capture (it keeps records) or a time range (its stop rule reads each record's time).
+   */
+  private readonly batches: boolean;
 
   constructor(
     private readonly o: TailOptions,
@@ -150,6 +156,7 @@ class TailState {
     this.positions = new Map(o.positions);
     this.marks = new Map(o.marks);
     this.end = new Map([...this.positions.keys()].map((p) => [p, this.marks.get(p)!.high]));
+    this.batches = o.processor !== undefined && o.capture === undefined && o.until === undefined;
   }
 
   positionList(): PartitionPosition[] {
@@ -191,7 +198,7 @@ class TailState {
   /** One read, with the retriable-fault backoff; null when the fault was retriable (read again). */
   async read(active: Map<number, number>, signal: AbortSignal) {
     try {
-      return await this.o.source.read(active, { maxWaitMs: this.o.source.live && !this.o.toEnd ? 500 : 100, signal });
+      return await this.o.source.read(active, { maxWaitMs: this.o.source.live && !this.o.toEnd ? 500 : 100, signal, batches: this.batches });
     } catch (e) {
       if (signal.aborted) return null;
       if (!(e instanceof SourceError) || !e.retriable) throw e;
@@ -312,7 +319,7 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
 
   // What was read waits here, prepared as chunks, until the processor has room for it. Under a
   // limit, only as many records are prepared as could still match (a `--limit 1` tail processes
-  // a few records, not the whole read); the rest wait as records.
+  // a few records, not the whole read); the rest wait as runs.
   const ready: Chunk[] = [];
   const backlog: RecordRun[] = [];
   let backlogCount = 0;
@@ -322,24 +329,28 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
     while (backlogCount > 0) {
       const room = o.limit === undefined ? Infinity : o.limit - stats.matched - pending;
       if (room <= 0) return;
-      const size = Math.min(processor.chunkRecords, backlogCount, Math.max(room, MIN_CHUNK));
+      // Whole runs up to chunkRecords (a batch cut in two would have its bytes copied twice);
+      // only the room under a limit cuts one.
+      const most = Math.min(backlogCount, Math.max(room, MIN_CHUNK));
       const runs: RecordRun[] = [];
       let count = 0;
-      while (count < size) {
+      while (count < Math.min(most, processor.chunkRecords)) {
         const run = backlog[0]!;
-        const take = Math.min(size - count, run.records.length);
-        if (take === run.records.length) {
+        const length = runLength(run);
+        const take = Math.min(most - count, length);
+        if (take === length) {
           runs.push(run);
           backlog.shift();
         } else {
-          runs.push({ partition: run.partition, records: run.records.slice(0, take) });
-          run.records = run.records.slice(take);
+          const [head, rest] = splitRun(run, take);
+          runs.push(head);
+          backlog[0] = rest;
         }
         count += take;
       }
-      backlogCount -= size;
-      pending += size;
-      ready.push(processor.prepare(runs, size));
+      backlogCount -= count;
+      pending += count;
+      ready.push(processor.prepare(runs, count));
     }
   };
   const submit = () => {
@@ -377,22 +388,30 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
           marks.set(batch.partition, { low: batch.low, high: batch.high });
           const stopAt = o.toEnd ? end.get(batch.partition)! : Infinity;
           if (batch.records.length) o.capture?.append(batch.partition, batch.records.filter((r) => r.offset < stopAt));
-          const records = batch.records;
-          let i = 0;
-          for (; i < records.length; i++) {
-            const r = records[i]!;
-            if (r.offset >= stopAt) break;
-            if (o.until !== undefined && r.timestamp > o.until) {
-              done.add(batch.partition);
-              break;
+          for (const run of runsOf(batch, stopAt)) {
+            const length = runLength(run);
+            let n = 0;
+            if ('records' in run) {
+              for (; n < length; n++) {
+                const r = run.records[n]!;
+                if (r.offset >= stopAt) break;
+                if (o.until !== undefined && r.timestamp > o.until) {
+                  done.add(batch.partition);
+                  break;
+                }
+                if (o.maxScanned !== undefined && taken + n >= o.maxScanned) break;
+              }
+            } else n = o.maxScanned === undefined ? length : Math.max(0, Math.min(length, o.maxScanned - taken));
+            if (n > 0) {
+              const head = n === length ? run : splitRun(run, n)[0];
+              taken += n;
+              reading.set(batch.partition, runEnd(head));
+              backlog.push(head);
+              backlogCount += n;
             }
-            if (o.maxScanned !== undefined && taken + i >= o.maxScanned) break;
+            // A stop rule cut this run: the rest of the partition's read is not taken.
+            if (n < length) break;
           }
-          if (i === 0) continue;
-          taken += i;
-          reading.set(batch.partition, records[i - 1]!.offset + 1);
-          backlog.push({ partition: batch.partition, records: i === records.length ? records : records.slice(0, i) });
-          backlogCount += i;
         }
         t.afterRead(reading);
         t.progress(false);
@@ -451,9 +470,9 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
       const cut = stopped ? ends[i]! : out.length;
       t.counted(stopped ? i + 1 : i);
       if (cut > 0 && o.sink.output) {
-        const wrote = o.sink.output(cut === out.length ? out : out.subarray(0, cut));
+        const wrote = o.sink.output(cut === out.length ? out : out.subarray(0, cut), () => processor.release());
         if (wrote) await wrote;
-      }
+      } else processor.release();
       if (stopped) return finish(stopped);
       t.progress(false);
     }

@@ -32,12 +32,12 @@ import {
 } from './protocol/requests';
 import type { ApiKeyValue, FetchResponse, FetchResponsePartition, IsolationLevel, MetadataResponse } from './protocol/requests';
 import { RecordDecodeError, decodeRecordBatches, scanNextOffset } from './records';
-import type { KafkaRecord } from './records';
+import type { KafkaRecord, RecordBatch } from './records';
 import type { SaslOptions } from './sasl';
 import { VarintError } from './protocol/varint';
 import { CodecError } from './codecs';
 
-export type { KafkaRecord, RecordHeader } from './records';
+export type { KafkaRecord, RecordBatch, RecordHeader } from './records';
 export { KafkaError } from './errors';
 export type { KafkaErrorCode } from './errors';
 
@@ -87,6 +87,8 @@ export interface FetchOptions {
   partitionMaxBytes?: number;
   /** Aborting rejects with signal.reason; the connection stays usable. */
   signal?: AbortSignal;
+  /** Record batches undecoded in `batches` (see RecordBatch) instead of `records`, where the format allows. */
+  raw?: boolean;
 }
 
 export interface FetchedPartition {
@@ -99,6 +101,8 @@ export interface FetchedPartition {
   lastStableOffset: number;
   logStartOffset: number;
   records: KafkaRecord[];
+  /** With `raw`: the batches, when they hold the records (then `records` is empty). */
+  batches?: RecordBatch[];
   /**
    * Where to fetch next: the offset after the last record, or after the last batch when the
    * batch ends in records that were dropped (transaction markers, aborted records, compaction);
@@ -599,9 +603,9 @@ export class KafkaClient {
     const parsed = this.ourPartitions(res, topic, meta, asked);
     // Ask for what comes next before decoding this lot: the broker sends while we decode.
     const more = !opts.signal?.aborted && this.maybeReadAhead(topic, meta, leader, conn, version, parsed, r.buf, maxBytes, partitionMaxBytes, asked);
-    const fetched = this.decodeFetched(conn, r.buf, parsed, topic, asked);
+    const fetched = this.decodeFetched(conn, r.buf, parsed, topic, asked, opts.raw === true);
     // A read-ahead goes with maxWaitMs 0; if it found nothing new, do the real (long-poll) fetch.
-    if (readAhead && !more && maxWaitMs > 0 && fetched.every((f) => f.records.length === 0 && f.errorCode === 0)) {
+    if (readAhead && !more && maxWaitMs > 0 && fetched.every((f) => f.records.length === 0 && !f.batches?.length && f.errorCode === 0)) {
       return this.fetchFromLeader(topic, meta, leader, parts, positions, opts);
     }
     return fetched;
@@ -709,6 +713,7 @@ export class KafkaClient {
     parsed: Map<number, FetchResponsePartition>,
     topic: string,
     asked: Map<number, number>,
+    raw: boolean,
   ): FetchedPartition[] {
     const out: FetchedPartition[] = [];
     for (const [partition, from] of asked) {
@@ -746,15 +751,17 @@ export class KafkaClient {
         continue;
       }
       const records: KafkaRecord[] = [];
+      const batches: RecordBatch[] | null = raw ? [] : null;
       let nextOffset: number;
       let errorCode = 0;
       let error: KafkaError | undefined;
       try {
-        nextOffset = decodeRecordBatches(frame, p.recordsStart, p.recordsEnd, from, this.isolation === 'read_committed' ? p.aborted : null, records).nextOffset;
+        nextOffset = decodeRecordBatches(frame, p.recordsStart, p.recordsEnd, from, this.isolation === 'read_committed' ? p.aborted : null, records, batches).nextOffset;
       } catch (e) {
         if (!(e instanceof RecordDecodeError || e instanceof CodecError || e instanceof VarintError || e instanceof RangeError)) throw e;
         // Keep what decoded cleanly before the bad batch; the caller sees the error and where.
-        const after = records.length ? records[records.length - 1]!.offset : from;
+        const last = records.length ? records[records.length - 1]!.offset : batches?.length ? batches[batches.length - 1]!.lastOffset : null;
+        const after = last ?? from;
         errorCode = ErrorCodes.CORRUPT_MESSAGE;
         error = new KafkaError('PROTOCOL', `cannot decode records of ${topic}[${partition}] from Kafka broker ${conn.label} after offset ${after}: ${e.message}`, {
           broker: conn.address,
@@ -762,7 +769,7 @@ export class KafkaClient {
           partition,
           kafkaCode: ErrorCodes.CORRUPT_MESSAGE,
         });
-        nextOffset = records.length ? after + 1 : from;
+        nextOffset = last === null ? from : last + 1;
       }
       const fp: FetchedPartition = {
         partition,
@@ -773,6 +780,7 @@ export class KafkaClient {
         records,
         nextOffset,
       };
+      if (batches?.length) fp.batches = batches;
       if (error) fp.error = error;
       out.push(fp);
     }

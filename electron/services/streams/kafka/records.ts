@@ -6,7 +6,8 @@
 // (Buffer.from(arrayBuffer, offset, length): no copy, and ~2x cheaper than buf.subarray(), whose
 // species lookup dominates at a million records). No closures or temporary objects per record.
 // A record's key/value keep the whole response (or decompressed batch) alive: copy them
-// (Buffer.from(value)) to hold a few records for long.
+// (Buffer.from(value)) to hold a few records for long. Batches can also be handed on undecoded
+// (RecordBatch), for a reader that walks their records elsewhere.
 import { CODEC_NAMES, decompress } from './codecs';
 import { cursor, readVarint } from './protocol/varint';
 
@@ -30,6 +31,26 @@ export interface KafkaRecord {
 export interface AbortedTransaction {
   producerId: number;
   firstOffset: number;
+}
+
+/**
+ * One record batch (magic 2) as stored, decompressed: its records are in buf[start, end). A tail
+ * that formats records itself takes these instead of records (one copy of the bytes rather than
+ * objects and views per record, see parallel/unpack.ts); recordsOf() decodes one.
+ */
+export interface RecordBatch {
+  buf: Buffer;
+  start: number;
+  end: number;
+  baseOffset: number;
+  lastOffset: number;
+  /** Records in the batch: fewer than lastOffset - baseOffset + 1 once compaction removed some. */
+  count: number;
+  /** Records below this offset are skipped (the broker answers from the start of the batch holding the asked offset). */
+  first: number;
+  baseTimestamp: number;
+  /** The batch's time for every record (LogAppendTime topics), else -1. */
+  logAppendTime: number;
 }
 
 export class RecordDecodeError extends Error {}
@@ -71,6 +92,9 @@ export interface DecodeResult {
  * to `out`. A partial batch at the end (the broker cuts responses at maxBytes) is ignored.
  * With `aborted` (read_committed fetches) records of aborted transactions are dropped; control
  * batches (commit/abort markers) are always dropped.
+ * With `raw`, batches go there undecoded instead, until a legacy message set (magic 0/1, records
+ * only) comes: then the batches so far are decoded to `out` and the rest follows as records, so
+ * one of the two holds everything, in offset order.
  */
 export function decodeRecordBatches(
   buf: Buffer,
@@ -79,6 +103,7 @@ export function decodeRecordBatches(
   fromOffset: number,
   aborted: AbortedTransaction[] | null,
   out: KafkaRecord[],
+  raw: RecordBatch[] | null = null,
 ): DecodeResult {
   let pos = start;
   let nextOffset = fromOffset;
@@ -97,6 +122,11 @@ export function decodeRecordBatches(
     if (batchEnd > end) break; // partial batch: fetch again from nextOffset
     const magic = buf[pos + 16]!;
     if (magic < 2) {
+      if (raw) {
+        for (const b of raw) decodeRecords(b, out);
+        raw.length = 0;
+        raw = null;
+      }
       nextOffset = Math.max(nextOffset, decodeLegacyMessage(buf, pos, batchEnd, fromOffset, out, null));
       batches++;
       pos = batchEnd;
@@ -131,23 +161,34 @@ export function decodeRecordBatches(
       continue;
     }
 
-    const count = int32(buf, pos + 57);
-    const baseTimestamp = int64(buf, pos + 27);
-    const logAppendTime = attributes & ATTR_LOG_APPEND_TIME ? int64(buf, pos + 35) : -1;
     const codec = attributes & ATTR_COMPRESSION;
-    if (codec === 0) {
-      decodeRecords(buf, pos + BATCH_HEADER_SIZE, batchEnd, count, baseOffset, baseTimestamp, logAppendTime, fromOffset, out);
-    } else {
-      let data: Buffer;
+    let data = buf;
+    let recordsStart = pos + BATCH_HEADER_SIZE;
+    let recordsEnd = batchEnd;
+    if (codec !== 0) {
       try {
-        data = decompress(codec, buf.subarray(pos + BATCH_HEADER_SIZE, batchEnd));
+        data = decompress(codec, buf.subarray(recordsStart, recordsEnd));
       } catch (e) {
         throw new RecordDecodeError(
           `cannot decompress ${CODEC_NAMES[codec] ?? `codec ${codec}`} batch at offset ${baseOffset}: ${(e as Error).message}`,
         );
       }
-      decodeRecords(data, 0, data.length, count, baseOffset, baseTimestamp, logAppendTime, fromOffset, out);
+      recordsStart = 0;
+      recordsEnd = data.length;
     }
+    const batch: RecordBatch = {
+      buf: data,
+      start: recordsStart,
+      end: recordsEnd,
+      baseOffset,
+      lastOffset,
+      count: int32(buf, pos + 57),
+      first: Math.max(fromOffset, baseOffset),
+      baseTimestamp: int64(buf, pos + 27),
+      logAppendTime: attributes & ATTR_LOG_APPEND_TIME ? int64(buf, pos + 35) : -1,
+    };
+    if (raw) raw.push(batch);
+    else decodeRecords(batch, out);
     pos = batchEnd;
   }
   return { nextOffset, batches };
@@ -167,18 +208,17 @@ function isAbortMarker(buf: Buffer, pos: number, end: number, attributes: number
   return ((buf[pos + 2]! << 8) | buf[pos + 3]!) === 0;
 }
 
-/** The records of one (decompressed) batch: buf[pos, end). */
-function decodeRecords(
-  buf: Buffer,
-  pos: number,
-  end: number,
-  count: number,
-  baseOffset: number,
-  baseTimestamp: number,
-  logAppendTime: number,
-  fromOffset: number,
-  out: KafkaRecord[],
-): void {
+/** The records of one batch. */
+export function recordsOf(batch: RecordBatch): KafkaRecord[] {
+  const out: KafkaRecord[] = [];
+  decodeRecords(batch, out);
+  return out;
+}
+
+/** Appends the records of a batch from its first wanted offset on. */
+function decodeRecords(batch: RecordBatch, out: KafkaRecord[]): void {
+  const { buf, end, count, baseOffset, baseTimestamp, logAppendTime, first } = batch;
+  let pos = batch.start;
   const ab = buf.buffer;
   const base = buf.byteOffset;
   for (let i = 0; i < count; i++) {
@@ -262,7 +302,7 @@ function decodeRecords(
     if (pos > recordEnd) throw new RecordDecodeError(`corrupt record ${i} in batch at offset ${baseOffset}`);
     pos = recordEnd;
     const offset = baseOffset + offsetDelta;
-    if (offset < fromOffset) continue;
+    if (offset < first) continue;
     out.push({
       offset,
       timestamp: logAppendTime >= 0 ? logAppendTime : baseTimestamp + timestampDelta,

@@ -1,6 +1,11 @@
 // Records as plain data that crosses to a worker thread cheaply: one byte array (keys, values and
 // header values, copied span by span from the fetch responses they are views of) and a table of
-// numbers per record. Both are transferable; nothing is copied per record on the way.
+// numbers per record. The byte array is shared memory (see ring.ts), the tables are small and
+// copied; nothing is copied per record on the way, and nothing is transferred: a detached
+// ArrayBuffer makes V8 throw away optimized code that assumed none ever would be.
+// Undecoded record batches (see runs.ts) are copied whole into the byte array, with a row in a
+// table of batches; their records' rows are filled where the chunk is processed (unpack.ts).
+import type { RecordBatch } from '../kafka/records';
 import type { SourceRecord } from '../sources/record-source';
 
 /** Numbers per record in `Chunk.recs`. */
@@ -19,6 +24,21 @@ export const R_HEADERS = 7;
 export const R_HEADER_COUNT = 8;
 /** Numbers per header in `Chunk.hdrs`: key index (into `keys`), value start, value length (-1 null). */
 export const HDR = 3;
+/** Numbers per undecoded batch in `Chunk.batches`. */
+export const BAT = 9;
+/** Positions in a batch's row: the row in `recs` of its first record taken, and how many it takes. */
+export const B_ROW = 0;
+export const B_COUNT = 1;
+/** Its records' bytes, [start, end) in `data`. */
+export const B_START = 2;
+export const B_END = 3;
+export const B_PARTITION = 4;
+export const B_BASE_OFFSET = 5;
+/** Records below this offset are skipped. */
+export const B_FIRST = 6;
+export const B_BASE_TIMESTAMP = 7;
+/** -1 unless the topic stamps LogAppendTime. */
+export const B_LOG_APPEND_TIME = 8;
 
 export interface Chunk {
   count: number;
@@ -28,12 +48,13 @@ export interface Chunk {
    */
   data: Uint8Array;
   size: number;
+  /** Rows of undecoded batches are filled by unpackBatches(). */
   recs: Float64Array;
   hdrs: Int32Array;
   /** Header keys, each once per chunk. */
   keys: string[];
-  /** The value bytes of all records (the `bytes` stat). */
-  bytes: number;
+  /** Undecoded batches, BAT numbers each. */
+  batches: Float64Array;
 }
 
 /** What a chunk's processing gives back, per record in order. */
@@ -69,7 +90,8 @@ export class ChunkBuilder {
   private keyIndex = new Map<string, number>();
   private lastKey: string | null = null;
   private lastKeyIndex = 0;
-  private bytes = 0;
+  private batches = new Float64Array(0);
+  private nBatches = 0;
   // spans: closed ones, then the open one
   private spans: Array<{ buf: ArrayBufferLike; start: number; end: number }> = [];
   private base = 0;
@@ -80,11 +102,8 @@ export class ChunkBuilder {
     this.hdrs = new Int32Array(capacity * HDR);
   }
 
-  /** Where a view's bytes will be in the chunk's data. */
-  private place(v: Buffer): number {
-    const buf = v.buffer;
-    const off = v.byteOffset;
-    const end = off + v.byteLength;
+  /** Where bytes of a buffer, [off, end), will be in the chunk's data. */
+  private place(buf: ArrayBufferLike, off: number, end: number): number {
     const open = this.open;
     if (open !== null && open.buf === buf && off >= open.start && off <= open.end + MAX_GAP) {
       if (end > open.end) open.end = end;
@@ -97,13 +116,21 @@ export class ChunkBuilder {
     return this.base;
   }
 
+  private view(v: Buffer): number {
+    return this.place(v.buffer, v.byteOffset, v.byteOffset + v.byteLength);
+  }
+
+  /** Room in `recs` for this many records. */
+  private reserve(records: number): void {
+    if (records * REC <= this.recs.length) return;
+    const grown = new Float64Array(Math.max(this.recs.length * 2, records * REC));
+    grown.set(this.recs);
+    this.recs = grown;
+  }
+
   add(partition: number, r: SourceRecord): void {
     const n = this.count;
-    if ((n + 1) * REC > this.recs.length) {
-      const grown = new Float64Array(this.recs.length * 2);
-      grown.set(this.recs);
-      this.recs = grown;
-    }
+    this.reserve(n + 1);
     const recs = this.recs;
     const at = n * REC;
     recs[at + R_PARTITION] = partition;
@@ -112,15 +139,14 @@ export class ChunkBuilder {
     const key = r.key;
     if (key === null) recs[at + R_KEY_LEN] = -1;
     else {
-      recs[at + R_KEY] = this.place(key);
+      recs[at + R_KEY] = this.view(key);
       recs[at + R_KEY_LEN] = key.byteLength;
     }
     const value = r.value;
     if (value === null) recs[at + R_VALUE_LEN] = -1;
     else {
-      recs[at + R_VALUE] = this.place(value);
+      recs[at + R_VALUE] = this.view(value);
       recs[at + R_VALUE_LEN] = value.byteLength;
-      this.bytes += value.byteLength;
     }
     const headers = r.headers;
     const h = headers.length;
@@ -148,7 +174,7 @@ export class ChunkBuilder {
         hdrs[j] = k;
         if (x.value === null) hdrs[j + 2] = -1;
         else {
-          hdrs[j + 1] = this.place(x.value);
+          hdrs[j + 1] = this.view(x.value);
           hdrs[j + 2] = x.value.byteLength;
         }
       }
@@ -157,31 +183,57 @@ export class ChunkBuilder {
     this.count = n + 1;
   }
 
-  build(): Chunk {
+  /** `count` records of a batch from offset `first` on: its bytes now, their rows when unpacked. */
+  addBatch(partition: number, batch: RecordBatch, first: number, count: number): void {
+    const n = this.count;
+    this.reserve(n + count);
+    if ((this.nBatches + 1) * BAT > this.batches.length) {
+      const grown = new Float64Array(Math.max(this.batches.length * 2, 4 * BAT));
+      grown.set(this.batches);
+      this.batches = grown;
+    }
+    const b = batch.buf;
+    const start = this.place(b.buffer, b.byteOffset + batch.start, b.byteOffset + batch.end);
+    const t = this.batches;
+    const j = this.nBatches++ * BAT;
+    t[j + B_ROW] = n;
+    t[j + B_COUNT] = count;
+    t[j + B_START] = start;
+    t[j + B_END] = start + batch.end - batch.start;
+    t[j + B_PARTITION] = partition;
+    t[j + B_BASE_OFFSET] = batch.baseOffset;
+    t[j + B_FIRST] = first;
+    t[j + B_BASE_TIMESTAMP] = batch.baseTimestamp;
+    t[j + B_LOG_APPEND_TIME] = batch.logAppendTime;
+    this.count = n + count;
+  }
+
+  /**
+   * `alloc` gives the chunk's buffer (see ring.ts). The room after the input fits the usual
+   * output (the value, ~170 bytes of fields, keys and headers again).
+   */
+  build(alloc: (bytes: number) => Buffer): Chunk {
     const open = this.open;
     const size = this.base + (open ? open.end - open.start : 0);
-    // Its own ArrayBuffer (never a pool slab): the chunk can be transferred. The room after the
-    // input fits the usual output (the value, ~170 bytes of fields, keys and headers again).
-    const data = Buffer.allocUnsafeSlow(size + outputRoom(size, this.count));
+    const data = alloc(size + outputRoom(size, this.count));
     let at = 0;
     for (const s of this.spans) {
       data.set(new Uint8Array(s.buf, s.start, s.end - s.start), at);
       at += s.end - s.start;
     }
-    return { count: this.count, data, size, recs: this.recs.subarray(0, this.count * REC), hdrs: this.hdrs.subarray(0, this.nHdrs * HDR), keys: this.keys, bytes: this.bytes };
+    return {
+      count: this.count,
+      data,
+      size,
+      recs: this.recs.subarray(0, this.count * REC),
+      hdrs: this.hdrs.subarray(0, this.nHdrs * HDR),
+      keys: this.keys,
+      batches: this.batches.subarray(0, this.nBatches * BAT),
+    };
   }
 }
 
 /** Room for a chunk's output: its input again and ~200 bytes a record. */
 export function outputRoom(size: number, count: number): number {
   return size + count * 200 + 1024;
-}
-
-/** The ArrayBuffers of a chunk, to transfer it (they are its own). */
-export function chunkTransfer(c: Chunk): ArrayBuffer[] {
-  return [c.data.buffer as ArrayBuffer, c.recs.buffer as ArrayBuffer, c.hdrs.buffer as ArrayBuffer];
-}
-
-export function resultTransfer(r: ChunkResult): ArrayBuffer[] {
-  return [r.out.buffer as ArrayBuffer, r.flags.buffer as ArrayBuffer, r.ends.buffer as ArrayBuffer, r.recs.buffer as ArrayBuffer];
 }

@@ -20,6 +20,7 @@ import { messageFilter } from '../stream-service';
 import { valueErrors, type MessageFilter } from '../tail';
 import { compileAcceptor, isPlainJson, type RecordAcceptor } from './accept';
 import { CHECKED, HDR, MATCHED, PASSED, REC, R_HEADERS, R_HEADER_COUNT, R_KEY, R_KEY_LEN, R_OFFSET, R_PARTITION, R_TIMESTAMP, R_VALUE, R_VALUE_LEN, type Chunk, type ChunkResult } from './chunk';
+import { unpackBatches } from './unpack';
 
 /** What a worker needs to process chunks: plain data only (the contract's properties, the filter's text). */
 export interface LineSpec {
@@ -206,9 +207,11 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
   const plainJson = !validate && (parts.format === 'json' || parts.format === 'auto');
   const fastPath = output === 'json' && !filter && (accept !== null || plainJson);
   const fastEnd = validate ? PASSED_END : UNCHECKED_END;
+  const noHeadersEnd = Buffer.concat([NO_HEADERS, fastEnd]);
   const fastFlags = validate ? CHECKED | PASSED | MATCHED : MATCHED;
 
   return (chunk) => {
+    unpackBatches(chunk);
     const n = chunk.count;
     const recs = chunk.recs;
     const hdrs = chunk.hdrs;
@@ -219,7 +222,8 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
     const start = out.pos;
     let lastPartition = -1;
     let prefix = prefixOf(0);
-    // Where the headers of the last fast-path line are in the output, and which they were.
+    // Where the headers (and the fields after them) of the last fast-path line that wrote its
+    // own are in the output, and which headers they were.
     let hdrFrom = -1;
     let hdrTo = -1;
     let hdrRec = -1;
@@ -251,7 +255,7 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
         pos = put(b, pos, VALUE);
         b.copyWithin(pos, vs, vs + vl);
         pos += vl;
-        if (hn === 0) pos = put(b, pos, NO_HEADERS);
+        if (hn === 0) pos = put(b, pos, noHeadersEnd);
         else if (hdrRec >= 0 && sameHeaders(b, recs, hdrs, hdrRec, at)) {
           b.copyWithin(pos, hdrFrom, hdrTo);
           pos += hdrTo - hdrFrom;
@@ -266,11 +270,11 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
             pos = hl < 0 ? put(b, pos, NULL) : bytesAsJson(b, pos, hdrs[j + 1]!, hl, true);
           }
           pos = put(b, pos, HEADERS_CLOSE);
+          pos = put(b, pos, fastEnd);
           hdrFrom = from;
           hdrTo = pos;
           hdrRec = at;
         }
-        pos = put(b, pos, fastEnd);
         out.pos = pos;
         flags[i] = fastFlags;
         ends[i] = pos - start;

@@ -5,25 +5,40 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { RecordRun, TailProcessor } from '../tail';
-import { ChunkBuilder, chunkTransfer, type Chunk, type ChunkResult } from './chunk';
+import type { RecordRun } from '../runs';
+import type { TailProcessor } from '../tail';
+import { ChunkBuilder, type Chunk, type ChunkResult } from './chunk';
 import type { ChunkProcessor, LineSpec } from './lines';
+import { ChunkRing } from './ring';
 import { WORKER_FLAG, type FromWorker, type ToWorker } from './worker';
 
-function build(runs: RecordRun[], count: number) {
-  const b = new ChunkBuilder(count);
-  for (const run of runs) for (const r of run.records) b.add(run.partition, r);
-  return b.build();
+/** Chunk buffers of a tail: enough for the chunks in flight and output waiting to be written. */
+const RING_BYTES = 64 << 20;
+
+/** Chunks prepared in a ring of buffers, released in turn once their output is written. */
+abstract class RingProcessor {
+  private readonly ring = new ChunkRing(RING_BYTES);
+
+  prepare(runs: RecordRun[], count: number): Chunk {
+    const b = new ChunkBuilder(count);
+    for (const run of runs) {
+      if ('records' in run) for (const r of run.records) b.add(run.partition, r);
+      else b.addBatch(run.partition, run.batch, run.first, run.count);
+    }
+    return b.build((bytes) => this.ring.take(bytes));
+  }
+
+  release(): void {
+    this.ring.release();
+  }
 }
 
 /** Chunks processed on the calling thread, one at a time. */
-export class LocalProcessor implements TailProcessor {
+export class LocalProcessor extends RingProcessor implements TailProcessor {
   readonly depth = 1;
   readonly chunkRecords = 8192;
-  constructor(private readonly run: ChunkProcessor) {}
-
-  prepare(runs: RecordRun[], count: number): Chunk {
-    return build(runs, count);
+  constructor(private readonly run: ChunkProcessor) {
+    super();
   }
 
   process(chunk: Chunk): Promise<ChunkResult> {
@@ -67,7 +82,7 @@ interface Slot {
  * Worker threads processing chunks. Started before the spec is known (so their start overlaps the
  * main thread opening the workspace and the broker connection); `configure` sends the spec.
  */
-export class WorkerPool implements TailProcessor {
+export class WorkerPool extends RingProcessor implements TailProcessor {
   readonly depth: number;
   readonly chunkRecords = 4096;
   private readonly slots: Slot[];
@@ -77,8 +92,10 @@ export class WorkerPool implements TailProcessor {
   private closed = false;
 
   constructor(readonly threads: number = defaultThreads()) {
-    // Enough chunks in flight to keep every worker busy while the main thread reads and writes.
-    this.depth = threads * 4;
+    super();
+    // Enough chunks in flight to keep every worker busy while the main thread reads, writes and
+    // processes chunks of its own.
+    this.depth = threads * 4 + 4;
     this.slots = Array.from({ length: threads }, () => this.spawn());
   }
 
@@ -108,8 +125,8 @@ export class WorkerPool implements TailProcessor {
 
   /**
    * Sends the spec to the workers. With `local` (the same spec compiled on this thread), this
-   * thread also takes a chunk whenever every worker already has `busy` chunks waiting: on two
-   * cores, one worker and the main thread share the work, each as it has time.
+   * thread also takes a chunk, one at a time, whenever every worker already has `busy` chunks
+   * waiting: on two cores, one worker and the main thread share the work, each as it has time.
    */
   configure(spec: LineSpec, local?: ChunkProcessor): this {
     for (const s of this.slots) s.worker.postMessage({ kind: 'init', spec } satisfies ToWorker);
@@ -118,22 +135,38 @@ export class WorkerPool implements TailProcessor {
   }
 
   private local: ChunkProcessor | null = null;
-  private readonly busy = 3;
-
-  prepare(runs: RecordRun[], count: number): Chunk {
-    return build(runs, count);
-  }
+  private readonly busy = 2;
+  /** A chunk is waiting to be processed on this thread. */
+  private localWaiting = false;
 
   process(chunk: Chunk): Promise<ChunkResult> {
     if (this.failure) return Promise.reject(this.failure);
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.outstanding < slot.outstanding) slot = s;
-    if (this.local && slot.outstanding >= this.busy) return Promise.resolve(this.local(chunk));
+    if (this.local && !this.localWaiting && slot.outstanding >= this.busy) return this.runLocal(this.local, chunk);
     const id = this.nextId++;
     slot.outstanding++;
     return new Promise<ChunkResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: slot });
-      slot.worker.postMessage({ kind: 'chunk', id, chunk } satisfies ToWorker, chunkTransfer(chunk));
+      slot.worker.postMessage({ kind: 'chunk', id, chunk } satisfies ToWorker);
+    });
+  }
+
+  /**
+   * One chunk at a time, on a later turn of the event loop: between two, the worker's results
+   * are taken and it is sent more. Chunks processed in one go would leave it idle meanwhile.
+   */
+  private runLocal(run: ChunkProcessor, chunk: Chunk): Promise<ChunkResult> {
+    this.localWaiting = true;
+    return new Promise((resolve, reject) => {
+      setImmediate(() => {
+        this.localWaiting = false;
+        try {
+          resolve(run(chunk));
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
     });
   }
 

@@ -5,7 +5,7 @@
 // one included, is in that one file) or, from the TypeScript sources (tests), this file through
 // tsx. The flag in workerData tells this module it is the worker.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { resultTransfer, type Chunk } from './chunk';
+import type { Chunk } from './chunk';
 import { compileSpec, lineProcessor, type ChunkProcessor, type LineSpec } from './lines';
 
 export const WORKER_FLAG = 'dpxTailWorker';
@@ -29,7 +29,7 @@ function serve(): void {
     void processor.then((run) => {
       try {
         const result = run(msg.chunk);
-        port.postMessage({ kind: 'result', id: msg.id, result } satisfies FromWorker, resultTransfer(result));
+        port.postMessage({ kind: 'result', id: msg.id, result } satisfies FromWorker);
       } catch (e) {
         port.postMessage({ kind: 'error', id: msg.id, message: (e as Error).message ?? String(e) } satisfies FromWorker);
       }

@@ -7,7 +7,7 @@ import type { Connection } from '../../catalog/workspace';
 import { resolveSecret } from '../../secrets';
 import { KafkaClient, KafkaError, type KafkaClientOptions } from '../kafka/client';
 import { SourceError } from '../tail';
-import type { PartitionBatch, RecordSource, Watermarks } from './record-source';
+import type { PartitionBatch, ReadOptions, RecordSource, Watermarks } from './record-source';
 
 type KafkaConnection = Extract<Connection, { type: 'kafka' }>;
 
@@ -88,14 +88,16 @@ export class KafkaSource implements RecordSource {
     }
   }
 
-  async read(positions: Map<number, number>, opts: { maxWaitMs: number; signal: AbortSignal }): Promise<PartitionBatch[]> {
+  async read(positions: Map<number, number>, opts: ReadOptions): Promise<PartitionBatch[]> {
     try {
-      const fetched = await this.client.fetch(this.topic, positions, { maxWaitMs: opts.maxWaitMs, signal: opts.signal });
+      const fetched = await this.client.fetch(this.topic, positions, { maxWaitMs: opts.maxWaitMs, signal: opts.signal, raw: opts.batches === true });
+      // Kafka records are source records as they are: no copy per record.
       return fetched.map((f) => ({
         partition: f.partition,
         high: f.highWatermark,
         low: f.logStartOffset,
-        records: f.records.map((r) => ({ offset: Number(r.offset), timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers })),
+        records: f.records,
+        ...(f.batches ? { batches: f.batches } : {}),
       }));
     } catch (e) {
       if (e instanceof KafkaError && e.retriable) throw new SourceError(e.message, true);

@@ -1,5 +1,6 @@
 // Where a tail reads records from: a live Kafka topic or a capture file. Both give raw records
 // (bytes as stored) by partition and offset, so decoding, validation and filtering are shared.
+import type { RecordBatch } from '../kafka/records';
 
 export interface SourceRecord {
   offset: number;
@@ -13,6 +14,8 @@ export interface SourceRecord {
 export interface PartitionBatch {
   partition: number;
   records: SourceRecord[];
+  /** Read with `batches`, a Kafka source may give its record batches undecoded here instead (then `records` is empty). */
+  batches?: RecordBatch[];
   /** The offset after the last message of the partition when this batch was read. */
   high: number;
   /** The earliest offset still available. */
@@ -22,6 +25,13 @@ export interface PartitionBatch {
 export interface Watermarks {
   low: number;
   high: number;
+}
+
+export interface ReadOptions {
+  maxWaitMs: number;
+  signal: AbortSignal;
+  /** Record batches are welcome undecoded (PartitionBatch.batches): the reader copies their bytes whole. */
+  batches?: boolean;
 }
 
 export interface RecordSource {
@@ -39,6 +49,6 @@ export interface RecordSource {
    * waiting up to `maxWaitMs` when nothing is. Throws SourceError with `retriable` for faults the
    * caller may retry from the same positions (broker restart, leader change).
    */
-  read(positions: Map<number, number>, opts: { maxWaitMs: number; signal: AbortSignal }): Promise<PartitionBatch[]>;
+  read(positions: Map<number, number>, opts: ReadOptions): Promise<PartitionBatch[]>;
   close(): Promise<void>;
 }
