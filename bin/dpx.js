@@ -3,12 +3,12 @@
 // TypeScript sources would take. In a clone the bundle is (re)built from the sources when they
 // are newer, so `npx dpx` works right after `npm install` and always runs the current code.
 import { fileURLToPath } from 'node:url';
-import { isStale } from './staleness.mjs';
+import { buildIfStale } from './staleness.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}dist/cli/dpx.mjs`;
 
-if (await isStale(bundle, [`${root}electron`, `${root}shared`, `${root}examples/generator`, `${root}package.json`])) {
+await buildIfStale(bundle, [`${root}electron`, `${root}shared`, `${root}examples/generator`, `${root}package.json`], `${root}dist/cli.build-lock`, async () => {
   const { build } = await import('esbuild');
   await build({
     entryPoints: { dpx: `${root}electron/hosts/cli.ts` },
@@ -26,6 +26,6 @@ if (await isStale(bundle, [`${root}electron`, `${root}shared`, `${root}examples/
     banner: { js: "import { createRequire as __dpxRequire } from 'node:module'; const require = __dpxRequire(import.meta.url);" },
     logLevel: 'error',
   });
-}
+});
 const { main } = await import(bundle);
 process.exitCode = await main(process.argv.slice(2));
