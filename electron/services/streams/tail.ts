@@ -15,7 +15,7 @@ import type { CaptureWriter } from './capture/capture-writer';
 import { decodeHeaders, decodeKey, type Decoded, type ValueDecoder } from './decode';
 import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type Chunk, type ChunkResult } from './parallel/chunk';
 import { runEnd, runLength, runsOf, splitRun, type RecordRun } from './runs';
-import type { RecordSource, SourceRecord, Watermarks } from './sources/record-source';
+import type { PartitionBatch, RecordSource, SourceRecord, Watermarks } from './sources/record-source';
 
 export type MessageFilter = (m: StreamMessage) => boolean;
 
@@ -190,6 +190,17 @@ class TailState {
     this.lastProgress = now;
   }
 
+  /**
+   * After a partition's read was taken whole: move its position past what the source says is not
+   * a message (a transaction's commit marker, aborted records). Otherwise a tail to the end of a
+   * transactional topic would fetch its last marker again and again and never end.
+   */
+  skipPast(positions: Map<number, number>, batch: PartitionBatch, stopAt: number): void {
+    if (batch.next === undefined) return;
+    const at = positions.get(batch.partition);
+    if (at !== undefined && batch.next > at) positions.set(batch.partition, Math.min(batch.next, stopAt));
+  }
+
   /** Partitions still to read from the given read positions. */
   active(reading: Map<number, number>): Map<number, number> {
     return new Map([...reading].filter(([p, next]) => !this.done.has(p) && (!this.o.toEnd || next < this.end.get(p)!)));
@@ -245,10 +256,15 @@ async function runInline(o: TailOptions): Promise<TailResult> {
       marks.set(batch.partition, { low: batch.low, high: batch.high });
       const stopAt = o.toEnd ? end.get(batch.partition)! : Infinity;
       if (batch.records.length) o.capture?.append(batch.partition, batch.records.filter((r) => r.offset < stopAt));
+      let cut = false;
       for (const r of batch.records) {
-        if (r.offset >= stopAt) break;
+        if (r.offset >= stopAt) {
+          cut = true;
+          break;
+        }
         if (o.until !== undefined && r.timestamp > o.until) {
           done.add(batch.partition);
+          cut = true;
           break;
         }
         positions.set(batch.partition, r.offset + 1);
@@ -269,6 +285,7 @@ async function runInline(o: TailOptions): Promise<TailResult> {
         }
         if (o.maxScanned !== undefined && stats.scanned >= o.maxScanned) return finish('max-scanned');
       }
+      if (!cut) t.skipPast(positions, batch, stopAt);
     }
     t.counted(read);
     t.afterRead(positions);
@@ -388,6 +405,7 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
           marks.set(batch.partition, { low: batch.low, high: batch.high });
           const stopAt = o.toEnd ? end.get(batch.partition)! : Infinity;
           if (batch.records.length) o.capture?.append(batch.partition, batch.records.filter((r) => r.offset < stopAt));
+          let cut = false;
           for (const run of runsOf(batch, stopAt)) {
             const length = runLength(run);
             let n = 0;
@@ -410,8 +428,12 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
               backlogCount += n;
             }
             // A stop rule cut this run: the rest of the partition's read is not taken.
-            if (n < length) break;
+            if (n < length) {
+              cut = true;
+              break;
+            }
           }
+          if (!cut) t.skipPast(reading, batch, stopAt);
         }
         t.afterRead(reading);
         t.progress(false);

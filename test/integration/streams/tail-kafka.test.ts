@@ -2,6 +2,7 @@
 // by the workspace, tailed from every kind of start position, decoded, checked against the
 // contract, filtered, captured and replayed; a raw topic; a broker restart mid-tail; bad
 // connections. Reads never create a consumer group.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { infra, produce } from '../../helpers/kafka';
 import { orderMessages as messages, T0 } from '../../helpers/orders';
 
 const env = readInfraEnv().kafka!;
+const BIN = join(import.meta.dirname, '../../../bin/dpx.js');
 const restartAllowed = process.env['DPX_INFRA'] !== 'external' || process.env['DPX_ALLOW_BROKER_RESTART'] === '1';
 const PER_PARTITION = 100;
 
@@ -135,6 +137,37 @@ describe('tail over the real broker', () => {
       ['null', null],
     ]);
     expect(got.every((m) => m.valid === undefined)).toBe(true);
+  });
+
+  it('ends a tail to the end of a transactional topic, whose last offsets are markers and aborted records', async () => {
+    const tx = `dpx-it-tx-${randomUUID().slice(0, 8)}`;
+    const kafka = new Kafka({ brokers: [env.bootstrap], clientId: 'dpx-it-tail-tx', logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const producer = kafka.producer({ transactionalId: `dpx-it-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: tx, numPartitions: 2 }], waitForLeaders: true });
+      // Partition 0 ends in a commit marker, partition 1 in an aborted transaction and its marker.
+      const committed = await producer.transaction();
+      await committed.send({ topic: tx, messages: [{ partition: 0, value: '{"n":1}' }, { partition: 1, value: '{"n":2}' }] });
+      await committed.commit();
+      const aborted = await producer.transaction();
+      await aborted.send({ topic: tx, messages: [{ partition: 1, value: '{"n":3}' }] });
+      await aborted.abort();
+      const events: TailEvent[] = [];
+      const r = await services.streams.tail({ target: { topic: tx, bootstrap: env.bootstrap }, from: { kind: 'earliest' }, toEnd: true }, (e) => events.push(e), new AbortController().signal);
+      expect(r.stats.scanned).toBe(2);
+      expect(events.flatMap((e) => (e.kind === 'messages' ? e.messages : [])).map((m) => m.value)).toEqual(expect.arrayContaining([{ n: 1 }, { n: 2 }]));
+      // The CLI's own engine (chunks, processed off the read loop) ends the same way.
+      const cli = spawnSync(process.execPath, [BIN, 'tail', '--topic', tx, '--bootstrap', env.bootstrap, '--from', 'earliest', '--to-end', '--json'], { encoding: 'utf8', timeout: 30_000 });
+      expect(cli.status, cli.stderr).toBe(0);
+      expect(cli.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { value: unknown }).value)).toEqual(expect.arrayContaining([{ n: 1 }, { n: 2 }]));
+    } finally {
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [tx] }).catch(() => undefined);
+      await admin.disconnect();
+    }
   });
 
   it('names the broker when it cannot be reached, within seconds', async () => {

@@ -96,6 +96,7 @@ export class KafkaSource implements RecordSource {
         partition: f.partition,
         high: f.highWatermark,
         low: f.logStartOffset,
+        next: f.nextOffset,
         records: f.records,
         ...(f.batches ? { batches: f.batches } : {}),
       }));

@@ -18,6 +18,12 @@ export interface PartitionBatch {
   batches?: RecordBatch[];
   /** The offset after the last message of the partition when this batch was read. */
   high: number;
+  /**
+   * Where to read next when every record of this batch is taken: past its last record and past
+   * what follows that is not a message (transaction markers, aborted records). Absent: after the
+   * last record.
+   */
+  next?: number;
   /** The earliest offset still available. */
   low: number;
 }
