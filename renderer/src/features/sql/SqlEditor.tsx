@@ -26,9 +26,35 @@ const MARKER_OWNER = 'dpx-sql';
 const modelPath = (tabId: string) => `file:///dpx-sql/${tabId}.sql`;
 const tabIdOf = (editor: CodeEditor) => /\/dpx-sql\/(.+)\.sql$/.exec(editor.getModel()?.uri.path ?? '')?.[1];
 
-// Completion reads the schema current at the time of the keystroke.
+// Completion reads the schema current at the time of the keystroke. Typed before the schema
+// has come (right after the page opens), it waits for it, a while, rather than offer nothing.
 let completionSchema: SqlSchema | undefined;
+let schemaWaiters: Array<(schema: SqlSchema) => void> = [];
 let providerRegistered = false;
+const SCHEMA_WAIT_MS = 10_000;
+
+function setCompletionSchema(schema: SqlSchema | undefined): void {
+  completionSchema = schema;
+  if (!schema) return;
+  const waiters = schemaWaiters;
+  schemaWaiters = [];
+  waiters.forEach((w) => w(schema));
+}
+
+function schemaForCompletion(): Promise<SqlSchema | undefined> {
+  if (completionSchema) return Promise.resolve(completionSchema);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      schemaWaiters = schemaWaiters.filter((w) => w !== done);
+      resolve(undefined);
+    }, SCHEMA_WAIT_MS);
+    const done = (schema: SqlSchema) => {
+      clearTimeout(timer);
+      resolve(schema);
+    };
+    schemaWaiters.push(done);
+  });
+}
 
 const KIND: Record<CompletionKind, number> = {
   table: monaco.languages.CompletionItemKind.Struct,
@@ -44,9 +70,9 @@ function registerCompletion(): void {
   providerRegistered = true;
   monaco.languages.registerCompletionItemProvider('sql', {
     triggerCharacters: ['.', '"', "'"],
-    provideCompletionItems(model, position) {
-      const schema = completionSchema;
-      if (!schema) return { suggestions: [] };
+    async provideCompletionItems(model, position, _context, token) {
+      const schema = await schemaForCompletion();
+      if (!schema || token.isCancellationRequested) return { suggestions: [] };
       const before = model.getValueInRange(new monaco.Range(1, 1, position.lineNumber, position.column));
       const { items, replace } = complete(schema, before, model.getValue());
       const range = new monaco.Range(position.lineNumber, Math.max(1, position.column - replace), position.lineNumber, position.column);
@@ -113,7 +139,7 @@ export function SqlEditor({ tab, schema, onRun, onChange, onReady, onSelection, 
   });
 
   useEffect(() => {
-    completionSchema = schema;
+    setCompletionSchema(schema);
   }, [schema]);
 
   // Markers follow the tab's last run: an error puts one where DuckDB points, anything else clears it.
