@@ -97,7 +97,9 @@ export class SqlEngine {
     const tables: TableSource[] = [];
     const idle: DuckDBConnection[] = [];
     try {
-      await setup.run(`SET TimeZone = 'UTC'`);
+      // Global: a plain SET holds for this connection only, and query connections would print
+      // TIMESTAMPTZ values in the machine's own zone.
+      await setup.run(`SET GLOBAL TimeZone = 'UTC'`);
       for (const t of opts.tables) {
         // One broken file must not break the product: read each footer (in parallel, one
         // connection each), leave out what fails.
@@ -319,7 +321,6 @@ const PROGRESS_CONNECTIONS = 3;
 
 async function progressConnection(db: DuckDBInstance): Promise<DuckDBConnection> {
   const c = await db.connect();
-  await c.run(`SET TimeZone = 'UTC'`);
   await c.run(`SET enable_progress_bar = true`);
   await c.run(`SET enable_progress_bar_print = false`);
   await c.run(`SET progress_bar_time = 0`);
