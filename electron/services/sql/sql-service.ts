@@ -1,7 +1,7 @@
 // SQL over the workspace's products (and files the user opened) behind the API: builds the
 // sandboxed engine on first use and again whenever what it may read changes (the catalog
 // reloaded, snapshots cached, a file opened), runs queries, pages and exports results.
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
 import { appDataDir } from '../app-data';
@@ -196,7 +196,6 @@ async function filesOf(a: Attachment): Promise<{ folder: boolean; files: string[
 }
 
 async function parquetFilesUnder(dir: string): Promise<string[]> {
-  const { readdir } = await import('node:fs/promises');
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (e.isFile() && e.name.endsWith('.parquet')) out.push(join(e.parentPath, e.name));
