@@ -2,7 +2,7 @@
 // DuckDB's own writers straight to the file or to standard output (fast, and never held in
 // memory); the table format streams chunk by chunk for people reading a terminal.
 import { execFileSync } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,8 +26,9 @@ export async function runSqlCli(services: Services, query: string, o: { format: 
     await services.sql.attach(spec.slice(0, eq), spec.slice(eq + 1));
   }
   if (o.format === 'table' && o.out) throw new ApiError('BAD_REQUEST', '--out writes csv, json or ndjson: add --format');
-  const relay = o.format !== 'table' && !o.out ? await StdoutRelay.open() : null;
-  const target = o.out ? resolve(o.out) : relay?.path;
+  const toStdout = o.format !== 'table' && !o.out;
+  const relay = toStdout && !stdoutIsStream() ? await StdoutRelay.open() : null;
+  const target = o.out ? resolve(o.out) : toStdout ? (relay?.path ?? '/dev/stdout') : undefined;
   if (target) services.sql.allowOutput(target);
   await services.sql.get(); // views built before the clock starts: --timing measures the query
   const controller = new AbortController();
@@ -46,6 +47,17 @@ export async function runSqlCli(services: Services, query: string, o: { format: 
     process.off('SIGINT', stop);
     await relay?.dispose();
   }
+}
+
+/**
+ * Standard output is a pipe or a terminal (or /dev/null) on POSIX: DuckDB may open /dev/stdout itself,
+ * since truncating those loses nothing. A file (`>> log`) or a socket (how Node and other
+ * programs often wire a child's output, which cannot be reopened by path) goes through the relay.
+ */
+function stdoutIsStream(): boolean {
+  if (process.platform === 'win32') return false; // no /dev/stdout
+  const st = fstatSync(1);
+  return st.isFIFO() || st.isCharacterDevice();
 }
 
 /**

@@ -100,6 +100,10 @@ export class SqlEngine {
       // Global: a plain SET holds for this connection only, and query connections would print
       // TIMESTAMPTZ values in the machine's own zone.
       await setup.run(`SET GLOBAL TimeZone = 'UTC'`);
+      // Published snapshots never change, so their footers can be kept: the check below reads
+      // every footer once, and queries then plan from memory instead of re-reading them (DuckDB
+      // still compares each file's modification time, so a replaced file is read again).
+      await setup.run(`SET GLOBAL parquet_metadata_cache = true`);
       for (const t of opts.tables) {
         // One broken file must not break the product: read each footer (in parallel, one
         // connection each), leave out what fails.
@@ -264,11 +268,10 @@ export class SqlEngine {
    * explicitly given, /dev/stdout included). `onProgress` gets DuckDB's percentage.
    */
   async copy(what: { result: string } | { sql: string }, target: string, format: CopyFormat, opts: { signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<number> {
-    let source: string;
-    if ('result' in what) source = this.result(what.result).table;
-    else source = `(${await this.singleSelect(what.sql)})`;
+    const kept = 'result' in what ? this.result(what.result).table : null;
     try {
       return await this.withConnection(opts.signal, async (c) => {
+        const source = kept ?? `(${await singleQuery(c, (what as { sql: string }).sql)})`;
         const timer = opts.onProgress ? setInterval(() => opts.onProgress!(Math.max(0, c.progress.percentage)), 200) : null;
         try {
           // USE_TMP_FILE false: DuckDB would otherwise write tmp_<name> beside the target, which the
@@ -280,23 +283,8 @@ export class SqlEngine {
         }
       });
     } catch (e) {
-      throw sqlError(e, 'sql' in what ? what.sql : source);
+      throw sqlError(e, 'sql' in what ? what.sql : kept!);
     }
-  }
-
-  /** The text of a single SELECT-like statement, refused otherwise (COPY wraps it). */
-  private async singleSelect(sql: string): Promise<string> {
-    return this.withConnection(undefined, async (c) => {
-      let statements;
-      try {
-        statements = await c.extractStatements(sql);
-      } catch (e) {
-        throw sqlError(e, sql);
-      }
-      // Parsing only: COPY (…) itself refuses anything but a query, without a second bind here.
-      if (statements.count !== 1) throw new ApiError('BAD_REQUEST', `Give one query to write out (found ${statements.count} statements)`);
-      return sql.trim().replace(/;\s*$/, '');
-    });
   }
 
   result(id: string): { table: string; columns: ResultColumn[]; rowCount: number } {
@@ -351,6 +339,22 @@ async function createView(c: DuckDBConnection, t: TableSource, byName: boolean):
     await c.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await c.run(`CREATE OR REPLACE VIEW ${schema}.${quoteIdent(t.name.slice(dot + 1))} AS SELECT * FROM main.${name}`);
   }
+}
+
+/**
+ * The text of a single statement for COPY (…) to wrap, refused when there are several. Parsed on
+ * its own first so a syntax error's position is the user's, not shifted by the COPY around it;
+ * COPY itself then refuses anything that is not a query.
+ */
+async function singleQuery(c: DuckDBConnection, sql: string): Promise<string> {
+  let statements;
+  try {
+    statements = await c.extractStatements(sql);
+  } catch (e) {
+    throw sqlError(e, sql);
+  }
+  if (statements.count !== 1) throw new ApiError('BAD_REQUEST', `Give one query to write out (found ${statements.count} statements)`);
+  return sql.trim().replace(/;\s*$/, '');
 }
 
 /**

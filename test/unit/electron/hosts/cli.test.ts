@@ -1,6 +1,8 @@
 // The `dpx` command as users and scripts run it: a real process, its stdout, stderr and exit code.
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoFixture, type Fixture } from '../../../helpers/workspace-fixture';
 
@@ -124,6 +126,29 @@ describe('dpx CLI', { timeout: 30_000 }, () => {
     const bad = dpx('sql', 'SELECT * FORM x');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/syntax error at or near "x" \(line 1, column 15\)/);
+  });
+
+  it('sql writes to whatever standard output is: a shell pipe, a file appended to, a socket', async () => {
+    const query = `"SELECT order_id FROM dpx_snapshot('sales.orders', DATE '2026-10-01') ORDER BY order_id LIMIT 3"`;
+    // A pipe: DuckDB writes to it directly.
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" sql ${query} --format csv | cat`], { encoding: 'utf8', timeout: 60_000 });
+    expect(piped.status).toBe(0);
+    const rows = piped.stdout.trim().split('\n');
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toBe('order_id');
+    // A file opened for appending: what was there stays (DuckDB would truncate it if it opened it).
+    const dir = await mkdtemp(join(tmpdir(), 'dpx-cli-'));
+    try {
+      const log = join(dir, 'log.csv');
+      await writeFile(log, 'earlier line\n');
+      const appended = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" sql ${query} --format csv >> "${log}"`], { encoding: 'utf8', timeout: 60_000 });
+      expect(appended.status).toBe(0);
+      expect(await readFile(log, 'utf8')).toBe(`earlier line\n${piped.stdout}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // A socket (how spawnSync wires stdout): through the relay, same bytes.
+    expect(dpx('sql', query.slice(1, -1), '--format', 'csv').stdout).toBe(piped.stdout);
   });
 
   it('tail --json replays the demo capture: exactly N messages in per-partition offset order', () => {
