@@ -7,9 +7,10 @@
 // cannot read other files, attach databases, install extensions or write anywhere but the export
 // folder. The instance is rebuilt when that set changes (views are cheap to create).
 import { mkdir } from 'node:fs/promises';
-import { JsonDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import { sqlString } from './duckdb';
+import { jsonCell } from './result-cells';
 import { sqlError } from './sql-errors';
 
 export interface SnapshotFile {
@@ -216,7 +217,7 @@ export class SqlEngine {
 
   /** Rows of a catalog query (keywords, functions, table columns): small, fully read. */
   async query(sql: string): Promise<Cell[][]> {
-    return this.withConnection(undefined, async (c) => (await c.runAndReadAll(sql)).getRowsJson() as Cell[][]);
+    return this.withConnection(undefined, async (c) => (await c.runAndReadAll(sql)).convertRows(jsonCell) as Cell[][]);
   }
 
   /** A window of a result, optionally sorted by one column. */
@@ -226,7 +227,7 @@ export class SqlEngine {
     const order = sort ? ` ORDER BY ${quoteIdent(sort.column)} ${sort.desc ? 'DESC' : 'ASC'} NULLS LAST` : '';
     return this.withConnection(undefined, async (c) => {
       const reader = await c.runAndReadAll(`SELECT * FROM ${r.table}${order} LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`);
-      return reader.getRowsJson() as Cell[][];
+      return reader.convertRows(jsonCell) as Cell[][];
     });
   }
 
@@ -253,7 +254,7 @@ export class SqlEngine {
         for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
           if (opts.signal?.aborted) throw new ApiError('CANCELLED', 'Query cancelled');
           count += chunk.rowCount;
-          await opts.onRows(chunk.convertRows(JsonDuckDBValueConverter));
+          await opts.onRows(chunk.convertRows(jsonCell));
         }
         return count;
       });
