@@ -11,7 +11,8 @@ const bundle = `${root}dist/cli/dpx.mjs`;
 await buildIfStale(bundle, [`${root}electron`, `${root}shared`, `${root}examples/generator`, `${root}package.json`], `${root}dist/cli.build-lock`, async () => {
   const { build } = await import('esbuild');
   await build({
-    entryPoints: { dpx: `${root}electron/hosts/cli.ts` },
+    // The tail's worker threads start from their own entry (see startWorker in parallel/pool.ts).
+    entryPoints: { dpx: `${root}electron/hosts/cli.ts`, 'tail-worker': `${root}electron/services/streams/parallel/worker.ts` },
     outdir: `${root}dist/cli`,
     // Split at dynamic imports, so what loads DuckDB or the S3 SDK is only read when used.
     splitting: true,

@@ -3,26 +3,21 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
-import { compileFilter, FilterSyntaxError, parseFilter } from '../../../shared/filter';
-import type { CaptureInfo, StreamInfo, StreamMessage, StreamTarget, TailEvent, TailRequest } from '../../../shared/model/stream';
+import { FilterSyntaxError } from '../../../shared/filter';
+import type { CaptureInfo, StreamInfo, StreamTarget, TailEvent, TailRequest } from '../../../shared/model/stream';
 import type { CatalogService } from '../catalog/catalog-service';
 import { CaptureSource } from './capture/capture-source';
 import { CaptureWriter } from './capture/capture-writer';
 import { resolveStart } from './start-position';
 import { StreamTargets } from './stream-target';
-import { runTail, type MessageFilter, type TailResult } from './tail';
+import { compileMessageFilter, type MessageFilter } from './message';
+import { runTail, type TailResult } from './tail';
 
 /** A filter over decoded messages; bad filter text is a BAD_REQUEST naming line and column. */
 export function messageFilter(text: string | undefined): MessageFilter | undefined {
   if (!text?.trim()) return undefined;
   try {
-    const test = compileFilter(parseFilter(text));
-    const headerRecord = (m: StreamMessage) => {
-      const h: Record<string, string> = Object.create(null) as Record<string, string>;
-      for (const x of m.headers) if (!(x.key in h) && x.value !== null) h[x.key] = x.value;
-      return h;
-    };
-    return (m) => test({ key: m.key, value: m.value, headers: headerRecord(m), timestamp: m.timestamp, partition: m.partition, offset: m.offset });
+    return compileMessageFilter(text);
   } catch (e) {
     if (e instanceof FilterSyntaxError) throw new ApiError('BAD_REQUEST', `Filter: ${e.message}`, { line: e.line, column: e.column });
     throw e;

@@ -12,12 +12,11 @@
 import type { PartitionPosition, StreamMessage, StreamStats } from '../../../shared/model/stream';
 import type { RecordValidator } from '../quality/record-validator';
 import type { CaptureWriter } from './capture/capture-writer';
-import { decodeHeaders, decodeKey, type Decoded, type ValueDecoder } from './decode';
+import type { ValueDecoder } from './decode';
+import { toMessage, type MessageFilter } from './message';
 import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type Chunk, type ChunkResult } from './parallel/chunk';
 import { runEnd, runLength, runsOf, splitRun, type RecordRun } from './runs';
-import type { PartitionBatch, RecordSource, SourceRecord, Watermarks } from './sources/record-source';
-
-export type MessageFilter = (m: StreamMessage) => boolean;
+import type { PartitionBatch, RecordSource, Watermarks } from './sources/record-source';
 
 export interface TailSink {
   messages(batch: StreamMessage[]): void;
@@ -93,40 +92,6 @@ export class SourceError extends Error {
   ) {
     super(message);
   }
-}
-
-const TOMBSTONE = 'value: null (a tombstone), not a record';
-
-/**
- * Why a decoded value fails the contract: the decode error, the validator's findings, or a
- * tombstone. `passes` (optional) is a cheaper check that, when true, stands for the validator
- * finding nothing.
- */
-export function valueErrors(decoded: Decoded, validate?: RecordValidator, passes?: () => boolean): string[] {
-  if (decoded.error) return [`value: ${decoded.error}`];
-  if (!validate) return [];
-  if (decoded.encoding === 'null') return [TOMBSTONE];
-  return passes?.() ? [] : validate(decoded.value);
-}
-
-export function toMessage(partition: number, r: SourceRecord, decode: ValueDecoder, validate?: RecordValidator): StreamMessage {
-  const key = decodeKey(r.key);
-  const decoded = decode(r.value);
-  const errors = valueErrors(decoded, validate);
-  const m: StreamMessage = {
-    partition,
-    offset: r.offset,
-    timestamp: r.timestamp,
-    key: key.key,
-    keyEncoding: key.encoding,
-    value: decoded.value,
-    valueEncoding: decoded.encoding,
-    headers: r.headers.length ? decodeHeaders(r.headers) : [],
-    size: r.value?.length ?? 0,
-    errors,
-  };
-  if (validate || decoded.error) m.valid = errors.length === 0;
-  return m;
 }
 
 /** State both ways of processing share: positions, marks, stats, the rate, the connection state. */

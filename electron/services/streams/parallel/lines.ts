@@ -16,8 +16,7 @@ import type { OdcsSchemaElementProperty } from '../../catalog/standards/odcs';
 import { compileRecordValidator, type RecordValidator } from '../../quality/record-validator';
 import type { StreamMessage } from '../../../../shared/model/stream';
 import { decodeHeaders, decodeKey, headerText, makeValueDecoder, type Decoded, type ValueDecoder, type ValueFormat } from '../decode';
-import { messageFilter } from '../stream-service';
-import { valueErrors, type MessageFilter } from '../tail';
+import { compileMessageFilter, valueErrors, type MessageFilter } from '../message';
 import { compileAcceptor, isPlainJson, type RecordAcceptor } from './accept';
 import { CHECKED, HDR, MATCHED, PASSED, REC, R_HEADERS, R_HEADER_COUNT, R_KEY, R_KEY_LEN, R_OFFSET, R_PARTITION, R_TIMESTAMP, R_VALUE, R_VALUE_LEN, type Chunk, type ChunkResult } from './chunk';
 import { unpackBatches } from './unpack';
@@ -47,7 +46,8 @@ export type ChunkProcessor = (chunk: Chunk) => ChunkResult;
 /** Compiles a spec on the thread that will use it: decoder, validator, acceptor and filter. */
 export function compileSpec(spec: LineSpec): LineParts {
   // The filter language and the row shape the app's tails use.
-  const filter = messageFilter(spec.filter ?? undefined);
+  // The text was checked where the tail started (bad text is refused there with its position).
+  const filter = spec.filter?.trim() ? compileMessageFilter(spec.filter) : undefined;
   return {
     output: spec.output,
     format: spec.format,
@@ -329,7 +329,7 @@ function sameHeaders(b: Buffer, recs: Float64Array, hdrs: Int32Array, prev: numb
   return true;
 }
 
-/** Record i of a chunk as the StreamMessage the app would show (see toMessage in tail.ts). */
+/** Record i of a chunk as the StreamMessage the app would show (see toMessage in message.ts). */
 function message(chunk: Chunk, data: Buffer, i: number, raw: Buffer | null, decode: ValueDecoder, validate: RecordValidator | undefined, accept: RecordAcceptor | null): StreamMessage {
   const recs = chunk.recs;
   const at = i * REC;

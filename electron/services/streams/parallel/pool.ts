@@ -56,11 +56,15 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(availableParallelism() - 1, 4));
 }
 
-/** How a worker is started from this module: the CLI bundle as is, or the TypeScript source through tsx. */
+/**
+ * How a worker is started: in the CLI bundle, from the worker's own entry file beside it
+ * (tail-worker.mjs, built by bin/dpx.js: the line processing without the rest of the CLI, so a
+ * worker starts in a fraction of the time); from the TypeScript sources (tests), worker.ts through tsx.
+ */
 function startWorker(): Worker {
   const here = import.meta.url;
   const workerData = { [WORKER_FLAG]: true };
-  if (!here.endsWith('.ts')) return new Worker(fileURLToPath(here), { workerData });
+  if (!here.endsWith('.ts')) return new Worker(fileURLToPath(new URL('./tail-worker.mjs', here)), { workerData });
   const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href;
   const entry = new URL('./worker.ts', here).href;
   const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;

@@ -1,9 +1,9 @@
 // A tail worker thread: compiles the line spec (decoder, contract validator, acceptor, filter)
 // once, then turns chunks of records into output lines and flags, in the order they arrive.
 //
-// It is started from the file that holds this module: the CLI bundle (every module of it, this
-// one included, is in that one file) or, from the TypeScript sources (tests), this file through
-// tsx. The flag in workerData tells this module it is the worker.
+// It is started from its own entry file in the CLI bundle (tail-worker.mjs) or, from the
+// TypeScript sources (tests), from this file through tsx. The flag in workerData tells this module
+// it is the worker (the main thread imports it too, for the message types and the flag).
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Chunk } from './chunk';
 import { compileSpec, lineProcessor, type ChunkProcessor, type LineSpec } from './lines';
