@@ -201,7 +201,7 @@ class Arena {
 
 /** A chunk processor for compiled parts. */
 export function lineProcessor(parts: LineParts): ChunkProcessor {
-  const { output, decode, validate, filter } = parts;
+  const { output, validate, filter } = parts;
   const accept = parts.accept ?? null;
   // Without a contract, plain JSON is recognised by syntax alone (what the decoder would call JSON).
   const plainJson = !validate && (parts.format === 'json' || parts.format === 'auto');
@@ -214,11 +214,28 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
     unpackBatches(chunk);
     const n = chunk.count;
     const recs = chunk.recs;
-    const hdrs = chunk.hdrs;
-    const headerKeys = chunk.keys.map((k) => Buffer.from(JSON.stringify(k)));
     const flags = new Uint8Array(n);
     const ends = new Uint32Array(n);
     const out = new Arena(chunk);
+    const start = out.pos;
+    writeLines(chunk, out, flags, ends);
+    return { count: n, recs, flags, ends, out: out.buf.subarray(start, out.pos) };
+  };
+
+  /**
+   * The lines of a chunk's records into `out`, their flags and ends. The loop is a function of
+   * its own that ends with a plain return: the optimizing compiler takes over a long loop while
+   * it runs, and code after the loop that had never run (building the result) would throw that
+   * code away at the loop's end, chunk after chunk.
+   */
+  function writeLines(chunk: Chunk, out: Arena, flags: Uint8Array, ends: Uint32Array): void {
+    const n = chunk.count;
+    const recs = chunk.recs;
+    const hdrs = chunk.hdrs;
+    const headerKeys = chunk.keys.map((k) => Buffer.from(JSON.stringify(k)));
+    // Their lengths in a typed array: read per record, a length from the Buffers themselves
+    // made the optimized loop deopt ("wrong map") now and then.
+    const keyLengths = Int32Array.from(headerKeys, (k) => k.length);
     const start = out.pos;
     let lastPartition = -1;
     let prefix = prefixOf(0);
@@ -230,18 +247,20 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
 
     for (let i = 0; i < n; i++) {
       const at = i * REC;
-      const vs = recs[at + R_VALUE]!;
-      const vl = recs[at + R_VALUE_LEN]!;
+      // Positions and lengths as int32 (| 0): read from a Float64Array they would reach the
+      // scanner as heap numbers, and all its index arithmetic would run on doubles (2x slower).
+      const vs = recs[at + R_VALUE]! | 0;
+      const vl = recs[at + R_VALUE_LEN]! | 0;
       if (fastPath && vl >= 0 && (accept !== null ? accept(out.buf, vs, vs + vl) : isPlainJson(out.buf, vs, vs + vl))) {
-        const ks = recs[at + R_KEY]!;
-        const kl = recs[at + R_KEY_LEN]!;
-        const h0 = recs[at + R_HEADERS]!;
-        const hn = recs[at + R_HEADER_COUNT]!;
+        const ks = recs[at + R_KEY]! | 0;
+        const kl = recs[at + R_KEY_LEN]! | 0;
+        const h0 = recs[at + R_HEADERS]! | 0;
+        const hn = recs[at + R_HEADER_COUNT]! | 0;
         let need = 256 + vl + (kl > 0 ? 6 * kl : 0);
-        for (let h = 0; h < hn; h++) need += 32 + headerKeys[hdrs[(h0 + h) * HDR]!]!.length + 6 * Math.max(0, hdrs[(h0 + h) * HDR + 2]!);
+        for (let h = 0; h < hn; h++) need += 32 + keyLengths[hdrs[(h0 + h) * HDR]!]! + 6 * Math.max(0, hdrs[(h0 + h) * HDR + 2]!);
         const b = out.ensure(need);
         let pos = out.pos;
-        const partition = recs[at + R_PARTITION]!;
+        const partition = recs[at + R_PARTITION]! | 0;
         if (partition !== lastPartition) {
           prefix = prefixOf(partition);
           lastPartition = partition;
@@ -281,44 +300,51 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
         continue;
       }
 
-      // The exact path: the message as the app sees it.
-      // A view of this buffer stays valid when the output outgrows it (the new one is a copy).
-      const raw = vl < 0 ? null : out.buf.subarray(vs, vs + vl);
-      const m = message(chunk, out.buf, i, raw, decode, validate, accept);
-      let f = 0;
-      if (m.valid !== undefined) f |= m.valid ? CHECKED | PASSED : CHECKED;
-      if (!filter || filter(m)) {
-        f |= MATCHED;
-        if (output === 'json') {
-          const head = jsonHead(m);
-          const tail = jsonTail(m);
-          const value = copiesRaw(m, raw) ? null : JSON.stringify(m.value);
-          const b = out.ensure(3 * (head.length + tail.length + (value?.length ?? 0)) + (raw?.length ?? 0));
-          let pos = out.pos;
-          pos += b.write(head, pos, 'utf8');
-          if (value === null) pos += raw!.copy(b, pos);
-          else pos += b.write(value, pos, 'utf8');
-          pos += b.write(tail, pos, 'utf8');
-          out.pos = pos;
-        } else {
-          const line = `${messageText(m, textValue(m, raw))}\n`;
-          const b = out.ensure(3 * line.length);
-          out.pos += b.write(line, out.pos, 'utf8');
-        }
-      }
-      flags[i] = f;
+      flags[i] = exactLine(parts, chunk, out, i, vs, vl);
       ends[i] = out.pos - start;
     }
-    return { count: n, recs, flags, ends, out: out.buf.subarray(start, out.pos) };
-  };
+  }
+}
+
+/**
+ * The exact path for record i: the message as the app sees it (decoded, validated, filtered),
+ * its line written to `out`; gives the record's flags. Kept out of the chunk loop so that loop
+ * stays small for the optimizing compiler (compiled once per thread, and again after each deopt).
+ */
+function exactLine(parts: LineParts, chunk: Chunk, out: Arena, i: number, vs: number, vl: number): number {
+  const { output, decode, validate, filter } = parts;
+  // A view of this buffer stays valid when the output outgrows it (the new one is a copy).
+  const raw = vl < 0 ? null : out.buf.subarray(vs, vs + vl);
+  const m = message(chunk, out.buf, i, raw, decode, validate, parts.accept ?? null);
+  let f = 0;
+  if (m.valid !== undefined) f |= m.valid ? CHECKED | PASSED : CHECKED;
+  if (filter && !filter(m)) return f;
+  f |= MATCHED;
+  if (output === 'json') {
+    const head = jsonHead(m);
+    const tail = jsonTail(m);
+    const value = copiesRaw(m, raw) ? null : JSON.stringify(m.value);
+    const b = out.ensure(3 * (head.length + tail.length + (value?.length ?? 0)) + (raw?.length ?? 0));
+    let pos = out.pos;
+    pos += b.write(head, pos, 'utf8');
+    if (value === null) pos += raw!.copy(b, pos);
+    else pos += b.write(value, pos, 'utf8');
+    pos += b.write(tail, pos, 'utf8');
+    out.pos = pos;
+  } else {
+    const line = `${messageText(m, textValue(m, raw))}\n`;
+    const b = out.ensure(3 * line.length);
+    out.pos += b.write(line, out.pos, 'utf8');
+  }
+  return f;
 }
 
 /** The record at `at` has the same headers, byte for byte, as the one at `prev`. */
 function sameHeaders(b: Buffer, recs: Float64Array, hdrs: Int32Array, prev: number, at: number): boolean {
-  const n = recs[at + R_HEADER_COUNT]!;
+  const n = recs[at + R_HEADER_COUNT]! | 0;
   if (recs[prev + R_HEADER_COUNT] !== n) return false;
-  const p0 = recs[prev + R_HEADERS]! * HDR;
-  const a0 = recs[at + R_HEADERS]! * HDR;
+  const p0 = (recs[prev + R_HEADERS]! | 0) * HDR;
+  const a0 = (recs[at + R_HEADERS]! | 0) * HDR;
   for (let h = 0; h < n * HDR; h += HDR) {
     const len = hdrs[a0 + h + 2]!;
     if (hdrs[p0 + h] !== hdrs[a0 + h] || hdrs[p0 + h + 2] !== len) return false;

@@ -46,11 +46,14 @@ export function unpackBatches(chunk: Chunk): void {
   let lastKey = 0;
 
   for (let j = 0; j < t.length; j += BAT) {
-    let row = t[j + B_ROW]!;
-    const rows = row + t[j + B_COUNT]!;
-    let pos = t[j + B_START]!;
-    const end = t[j + B_END]!;
-    const partition = t[j + B_PARTITION]!;
+    // Rows, positions and the partition as int32 (| 0): read from the Float64Array they would
+    // make every position computed from them a double (slower, and a deopt when code optimized
+    // for small integers meets one). Offsets and timestamps stay doubles (64-bit values).
+    let row = t[j + B_ROW]! | 0;
+    const rows = row + (t[j + B_COUNT]! | 0);
+    let pos = t[j + B_START]! | 0;
+    const end = t[j + B_END]! | 0;
+    const partition = t[j + B_PARTITION]! | 0;
     const baseOffset = t[j + B_BASE_OFFSET]!;
     const first = t[j + B_FIRST]!;
     const baseTimestamp = t[j + B_BASE_TIMESTAMP]!;
