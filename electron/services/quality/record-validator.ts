@@ -18,6 +18,27 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
+/**
+ * The YYYY-MM-DD at the start of `s` is a day of the calendar. Date.parse alone is not enough:
+ * it rolls 2026-02-31 over to March 3 instead of refusing it.
+ */
+function calendarDay(s: string): boolean {
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+}
+
+/** The HH:MM[:SS] at `at` in `s` is a time of day (00:00 to 23:59:59). */
+function clockTime(s: string, at: number): boolean {
+  const h = Number(s.slice(at, at + 2));
+  const mi = Number(s.slice(at + 3, at + 5));
+  const se = s[at + 5] === ':' ? Number(s.slice(at + 6, at + 8)) : 0;
+  return h <= 23 && mi <= 59 && se <= 59;
+}
+
 function typeCheck(logicalType: string | undefined): ((v: unknown) => boolean) | null {
   switch (logicalType) {
     case 'string':
@@ -29,12 +50,12 @@ function typeCheck(logicalType: string | undefined): ((v: unknown) => boolean) |
     case 'boolean':
       return (v) => typeof v === 'boolean';
     case 'date':
-      return (v) => typeof v === 'string' && ISO_DATE.test(v) && !Number.isNaN(Date.parse(v));
+      return (v) => typeof v === 'string' && ISO_DATE.test(v) && calendarDay(v) && !Number.isNaN(Date.parse(v));
     case 'time':
-      return (v) => typeof v === 'string' && ISO_TIME.test(v);
+      return (v) => typeof v === 'string' && ISO_TIME.test(v) && clockTime(v, 0);
     case 'timestamp':
       // ISO 8601 text, or epoch milliseconds as JSON encoders often write them.
-      return (v) => (typeof v === 'string' && ISO_TIMESTAMP.test(v) && !Number.isNaN(Date.parse(v))) || (typeof v === 'number' && Number.isFinite(v));
+      return (v) => (typeof v === 'string' && ISO_TIMESTAMP.test(v) && calendarDay(v) && clockTime(v, 11) && !Number.isNaN(Date.parse(v))) || (typeof v === 'number' && Number.isFinite(v));
     case 'object':
     case 'map':
       return (v) => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -60,6 +60,17 @@ describe('record validator (sales.orders contract)', () => {
     expect(profile({ ...p, segment: 'whale' })[0]).toMatch(/segment: "whale" is not one of new, regular, loyal, vip, dormant/);
   });
 
+  it('refuses days and times the calendar does not have, which Date.parse would roll over', () => {
+    for (const at of ['2026-02-29T00:00:00Z', '2026-04-31T12:00:00Z', '2026-13-01T00:00:00Z', '2026-10-00T00:00:00Z', '2026-10-01T24:00:00Z', '2026-10-01T12:60:00Z', '2026-10-01T12:00:60Z']) {
+      expect(validate({ ...order(), ordered_at: at }), at).toEqual([`ordered_at: "${at}" is not a timestamp`]);
+    }
+    for (const at of ['2024-02-29T23:59:59.999Z', '2000-02-29T00:00:00Z', '2026-12-31T23:59:59+01:00']) expect(validate({ ...order(), ordered_at: at }), at).toEqual([]);
+    const days = compileRecordValidator([{ name: 'd', logicalType: 'date' }, { name: 't', logicalType: 'time' }]);
+    expect(days({ d: '2026-02-31', t: '12:00' })).toEqual(['d: "2026-02-31" is not a date']);
+    expect(days({ d: '1900-02-29', t: '25:00' })).toEqual(['d: "1900-02-29" is not a date', 't: "25:00" is not a time']);
+    expect(days({ d: '2024-02-29', t: '23:59:59.5' })).toEqual([]);
+  });
+
   it('never throws on hostile values', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}');
     expect(() => validate(hostile)).not.toThrow();

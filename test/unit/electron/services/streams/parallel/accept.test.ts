@@ -513,10 +513,10 @@ function timestampArb(min = YEAR_0, max = YEAR_9999): fc.Arbitrary<string> {
 const timestampValueArb = fc.oneof({ arbitrary: timestampArb(), weight: 4 }, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
 
 const dateArb = instantArb().map((t) => new Date(t).toISOString().slice(0, 10));
-/** HH:MM[:SS[.fraction]], as ISO_TIME wants it (any two digits). */
+/** HH:MM[:SS[.fraction]], a time of day (the validator refuses 24:00 and 12:60). */
 const timeArb = fc
-  .tuple(charsOf(DIGITS, 2), charsOf(DIGITS, 2), fc.option(charsOf(DIGITS, 2), { nil: undefined }), fc.option(charsOf(DIGITS, 1, 6), { nil: undefined }))
-  .map(([h, m, sec, fraction]) => `${h}:${m}${sec === undefined ? '' : `:${sec}${fraction === undefined ? '' : `.${fraction}`}`}`);
+  .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.option(fc.integer({ min: 0, max: 59 }), { nil: undefined }), fc.option(charsOf(DIGITS, 1, 6), { nil: undefined }))
+  .map(([h, m, sec, fraction]) => `${pad(h, 2)}:${pad(m, 2)}${sec === undefined ? '' : `:${pad(sec, 2)}${fraction === undefined ? '' : `.${fraction}`}`}`);
 
 /** Extra members no contract below declares: ASCII keys without escapes, any ASCII JSON values. */
 function extrasArb(declared: string[]): fc.Arbitrary<Member[]> {
