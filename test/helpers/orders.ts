@@ -32,3 +32,24 @@ export function orderMessages(from: number, to: number): Array<Message & { parti
     };
   });
 }
+
+/** The stores of benchmark orders (all the contract allows). */
+export const STORES = ['S01', 'S02', 'S03', 'S04', 'S05', 'S06', 'S07', 'S08', 'WEB'];
+
+/** Order #i of the tail benchmark: ~230 bytes of JSON that pass the sales.orders contract. */
+export function benchOrder(i: number): Record<string, unknown> {
+  const store = STORES[i % STORES.length]!;
+  const qty = 1 + (i % 3);
+  const price = 5 + ((i * 7919) % 9000) / 100;
+  return {
+    order_id: `O-${String(i % 100_000_000).padStart(8, '0')}`,
+    customer_id: `C-${String(1 + ((i * 31) % 200_000)).padStart(6, '0')}`,
+    store_id: store,
+    ordered_at: new Date(T0 + i * 250).toISOString(),
+    amount: Math.round(qty * price * 100) / 100,
+    currency: 'EUR',
+    status: i % 50 === 0 ? 'cancelled' : 'placed',
+    channel: store === 'WEB' ? 'web' : 'store',
+    items: [{ sku: `SKU-${String(i % 5000).padStart(5, '0')}`, qty, unit_price: price }],
+  };
+}

@@ -6,6 +6,7 @@ import type { CatalogList, Lineage, WorkspaceInfo } from '../../../shared/api/co
 import { ApiError } from '../../../shared/api/errors';
 import type { Finding } from '../../../shared/model/lint';
 import { summarize, type Product } from '../../../shared/model/product';
+import { DescriptorCache } from './descriptor-cache';
 import { loadDescriptors } from './descriptors';
 import { lintModel } from './lint';
 import { buildModel, type CatalogModel, type ProductRecord } from './model';
@@ -48,7 +49,7 @@ export class CatalogService {
 
   private static async read(path: string): Promise<State> {
     const ws = await loadWorkspace(path);
-    const loaded = await loadDescriptors(ws);
+    const loaded = await loadDescriptors(ws, await DescriptorCache.forThisBuild());
     return { ws, model: buildModel(loaded, ws), problems: loaded.findings };
   }
 

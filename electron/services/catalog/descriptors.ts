@@ -6,6 +6,7 @@ import type { Finding } from '../../../shared/model/lint';
 import { odcsDocumentSchema, type OdcsDocument } from './standards/odcs';
 import { odpsDocumentSchema, type OdpsDocument } from './standards/odps';
 import type { Workspace } from './workspace';
+import type { DescriptorCache } from './descriptor-cache';
 import { describeIssues, readYaml, type YamlSource } from './yaml-source';
 
 export interface LoadedProduct {
@@ -58,31 +59,54 @@ function idOf(value: unknown): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-export async function loadDescriptors(ws: Workspace): Promise<LoadedDescriptors> {
+/**
+ * Reads and checks every descriptor of the workspace. With a cache, files that have not changed
+ * since a run of this build read them are taken from it, and valid ones read now are kept there.
+ */
+export async function loadDescriptors(ws: Workspace, cache: DescriptorCache | null = null): Promise<LoadedDescriptors> {
   const out: LoadedDescriptors = { products: [], contracts: [], findings: [] };
   for (const m of ws.missing) {
     out.findings.push({ product: basename(ws.file), rule: 'descriptor-missing', severity: 'error', message: `Descriptor path "${m.entry}" does not exist`, file: ws.file, line: m.line });
   }
-  const reads = await Promise.all(ws.descriptorFiles.map((d) => readYaml(d.file)));
-  for (const read of reads) {
-    if (!read.ok) {
-      out.findings.push({ product: basename(read.file), rule: 'yaml-syntax', severity: 'error', message: read.message, file: read.file, line: read.line });
+  const reads = await Promise.all(
+    ws.descriptorFiles.map(async (d) => {
+      const kept = cache ? await cache.get(d.file) : { hit: null, stamp: null };
+      return { kept, read: kept.hit ? null : await readYaml(d.file) };
+    }),
+  );
+  const keeping: Array<Promise<void>> = [];
+  for (const { kept, read } of reads) {
+    if (kept.hit) {
+      if (kept.hit.kind === 'product') out.products.push({ doc: kept.hit.doc as OdpsDocument, source: kept.hit.source });
+      else out.contracts.push({ doc: kept.hit.doc as OdcsDocument, source: kept.hit.source });
       continue;
     }
-    const { source } = read;
+    if (!read!.ok) {
+      out.findings.push({ product: basename(read!.file), rule: 'yaml-syntax', severity: 'error', message: read!.message, file: read!.file, line: read!.line });
+      continue;
+    }
+    const { source } = read!;
     const kind = kindOf(source.value, source.file);
+    const keep = (k: 'product' | 'contract', doc: unknown) => {
+      if (cache && kept.stamp) keeping.push(cache.put(source.file, kept.stamp, k, doc, source));
+    };
     if (kind === 'product') {
       const parsed = odpsDocumentSchema.safeParse(source.value);
-      if (parsed.success) out.products.push({ doc: parsed.data, source });
-      else out.findings.push(...schemaFindings(source, parsed.error, 'ODPS'));
+      if (parsed.success) {
+        out.products.push({ doc: parsed.data, source });
+        keep(kind, parsed.data);
+      } else out.findings.push(...schemaFindings(source, parsed.error, 'ODPS'));
     } else if (kind === 'contract') {
       const parsed = odcsDocumentSchema.safeParse(source.value);
-      if (parsed.success) out.contracts.push({ doc: parsed.data, source });
-      else out.findings.push(...schemaFindings(source, parsed.error, 'ODCS'));
+      if (parsed.success) {
+        out.contracts.push({ doc: parsed.data, source });
+        keep(kind, parsed.data);
+      } else out.findings.push(...schemaFindings(source, parsed.error, 'ODCS'));
     } else {
       out.findings.push({ product: basename(source.file), rule: 'descriptor-invalid', severity: 'error', message: 'Not a descriptor: expected kind DataProduct (ODPS) or DataContract (ODCS)', file: source.file, line: source.lineOf(['kind']) });
     }
   }
+  await Promise.all(keeping);
   dropDuplicates(out.products, 'product', out.findings);
   dropDuplicates(out.contracts, 'contract', out.findings);
   return out;

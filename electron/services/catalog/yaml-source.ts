@@ -1,6 +1,6 @@
 // YAML files read with their line numbers, so every problem can name the file and line.
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 
 export interface YamlSource {
@@ -10,7 +10,13 @@ export interface YamlSource {
   lineOf(path: ReadonlyArray<PropertyKey>): number | null;
 }
 
-export type YamlReadResult = { ok: true; source: YamlSource } | { ok: false; file: string; line: number | null; message: string };
+/** A source read from YAML text, which can also list the line of every node (see lines()). */
+export type ParsedYamlSource = YamlSource & {
+  /** The line of every node by its path (JSON of the keys), as lineOf finds them: for the descriptor cache. */
+  lines(): Record<string, number>;
+};
+
+export type YamlReadResult = { ok: true; source: ParsedYamlSource } | { ok: false; file: string; line: number | null; message: string };
 
 export async function readYaml(file: string): Promise<YamlReadResult> {
   let text: string;
@@ -35,7 +41,56 @@ export function parseYaml(file: string, text: string): YamlReadResult {
     return { ok: false, file, line, message: `YAML syntax error: ${message}` };
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
-  return { ok: true, source: { file, value, lineOf: (path) => lineOfPath(doc, lineCounter, path) } };
+  return { ok: true, source: { file, value, lineOf: (path) => lineOfPath(doc, lineCounter, path), lines: () => lineTable(doc, lineCounter) } };
+}
+
+/** A source from a value and its line table (see lines()), without the text: lineOf answers as the parsed one did. */
+export function linesSource(file: string, value: unknown, lines: Record<string, number>): YamlSource {
+  return {
+    file,
+    value,
+    lineOf: (path) => {
+      for (let n = path.length; n >= 0; n--) {
+        const line = lines[pathKey(path.slice(0, n))];
+        if (line !== undefined) return line;
+      }
+      return null;
+    },
+  };
+}
+
+const pathKey = (path: ReadonlyArray<PropertyKey>) => JSON.stringify(path.map((k) => (typeof k === 'symbol' ? String(k) : k)));
+
+/**
+ * What lineOfPath gives for every path that exists: a map entry's key line (its value's when the
+ * key has none), a sequence item's own line, the document's first line for the empty path.
+ */
+function lineTable(doc: Document, lc: LineCounter): Record<string, number> {
+  const out: Record<string, number> = {};
+  const lineOfNode = (n: unknown) => (isNode(n) && n.range ? lc.linePos(n.range[0]).line : undefined);
+  const walk = (node: unknown, path: Array<string | number>) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (typeof key !== 'string' && typeof key !== 'number') continue;
+        const at = [...path, key];
+        const line = lineOfNode(pair.key) ?? lineOfNode(pair.value);
+        if (line !== undefined) out[pathKey(at)] = line;
+        walk(pair.value, at);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const at = [...path, i];
+        const line = lineOfNode(item);
+        if (line !== undefined) out[pathKey(at)] = line;
+        walk(item, at);
+      });
+    }
+  };
+  const root = lineOfNode(doc.contents);
+  if (root !== undefined) out[pathKey([])] = root;
+  walk(doc.contents, []);
+  return out;
 }
 
 function lineOfPath(doc: Document, lc: LineCounter, path: ReadonlyArray<PropertyKey>): number | null {

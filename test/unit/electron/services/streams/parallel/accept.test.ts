@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import type { OdcsSchemaElementProperty } from '../../../../../../electron/services/catalog/standards/odcs';
 import { compileRecordValidator, type RecordValidator } from '../../../../../../electron/services/quality/record-validator';
 import { compileAcceptor, isPlainJson, type RecordAcceptor } from '../../../../../../electron/services/streams/parallel/accept';
+import { benchOrder, STORES } from '../../../../../helpers/orders';
 
 /** Runs of the properties that mutate records (the ones most likely to find a wrong `true`); ACCEPT_RUNS=N for a longer hunt. */
 const RUNS = Number(process.env['ACCEPT_RUNS'] ?? 2000);
@@ -557,27 +558,6 @@ const SALES_ORDERS = (
     schema: Array<{ properties: OdcsSchemaElementProperty[] }>;
   }
 ).schema[0]!.properties;
-
-// The order of test/bench/tail.ts (orderJson), as a value.
-const STORES = ['S01', 'S02', 'S03', 'S04', 'S05', 'S06', 'S07', 'S08', 'WEB'];
-const T0 = Date.parse('2026-10-01T00:00:00Z');
-
-function benchOrder(i: number): Record<string, unknown> {
-  const store = STORES[i % STORES.length]!;
-  const qty = 1 + (i % 3);
-  const price = 5 + ((i * 7919) % 9000) / 100;
-  return {
-    order_id: `O-${String(i % 100_000_000).padStart(8, '0')}`,
-    customer_id: `C-${String(1 + ((i * 31) % 200_000)).padStart(6, '0')}`,
-    store_id: store,
-    ordered_at: new Date(T0 + i * 250).toISOString(),
-    amount: Math.round(qty * price * 100) / 100,
-    currency: 'EUR',
-    status: i % 50 === 0 ? 'cancelled' : 'placed',
-    channel: store === 'WEB' ? 'web' : 'store',
-    items: [{ sku: `SKU-${String(i % 5000).padStart(5, '0')}`, qty, unit_price: price }],
-  };
-}
 
 const benchOrderArb = fc.nat().map(benchOrder);
 
