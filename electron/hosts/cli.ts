@@ -7,7 +7,6 @@ import { openServices, type Services } from '../services/services';
 import { createInProcessClient } from '../transport/in-process';
 import { DEMO_WORKSPACE } from './paths';
 import { printCatalogList, printFindings, printProduct } from './cli-format';
-import { serveBrowserMode } from './browser-mode';
 import { runTailCli } from './cli-tail';
 import { runSqlCli, type SqlFormat } from './cli-sql';
 import { printSnapshots, runOfflineCli } from './cli-snapshots';
@@ -167,6 +166,8 @@ function program(): Command {
     .option('--no-open', 'do not open a browser window')
     .action(async (o: { port?: number; open: boolean }, c: Command) => {
       const opts = c.optsWithGlobals<GlobalOptions>();
+      // The server (HTTP, WebSocket) is loaded by this command only: the others start without it.
+      const { serveBrowserMode } = await import('./browser-mode');
       await serveBrowserMode({ workspace: opts.workspace, port: o.port, open: o.open, json: opts.json });
     });
   return cmd;

@@ -15,7 +15,7 @@ import { captureFileName } from './capture/capture-format';
 import { CaptureSource } from './capture/capture-source';
 import { makeValueDecoder, valueFormatOf, type ValueDecoder } from './decode';
 import { openKafkaSource } from './sources/kafka-source';
-import { avroDecoder, avroSchemaFromContract, SchemaRegistry, withRegistryLookups } from './avro';
+import type { SchemaRegistry } from './avro';
 import { resolveSecret } from '../secrets';
 import type { RecordSource } from './sources/record-source';
 
@@ -56,21 +56,27 @@ function schemaObjectOf(sc: StreamContract) {
   return objects.find((s) => s.physicalName === sc.topic) ?? objects.find((s) => s.physicalType === 'topic') ?? objects[0];
 }
 
-function fromContract(sc: StreamContract, open: () => Promise<RecordSource>, registry: SchemaRegistry | null = null): StreamEndpoint {
+/** Where an Avro stream's registry is configured: its Kafka connection, and the workspace folder for secret files. */
+type RegistryConfig = { connection: Extract<Connection, { type: 'kafka' }>; root: string } | null;
+
+async function fromContract(sc: StreamContract, open: () => Promise<RecordSource>, registryConfig: RegistryConfig = null): Promise<StreamEndpoint> {
   const format = (sc.server as { format?: string }).format ?? 'json';
   const valueFormat = valueFormatOf(format);
   const base = { topic: sc.topic, format, validate: validatorFor(sc), promise: sc.record.product.tierPromise };
   if (valueFormat !== 'avro') return { ...base, open, decode: makeValueDecoder(valueFormat) };
   const object = schemaObjectOf(sc);
   if (!object) throw new ApiError('BAD_REQUEST', `Product ${sc.record.product.id}: an Avro stream needs a schema in its contract`);
-  const decode = makeValueDecoder('avro', avroDecoder(avroSchemaFromContract(object), registry));
-  return { ...base, decode, open: registry ? async () => withRegistryLookups(await open(), registry) : open };
+  // The Avro library is loaded for Avro streams only: every other tail starts without it.
+  const avro = await import('./avro');
+  const registry = registryConfig ? registryOf(avro.SchemaRegistry, registryConfig) : null;
+  const decode = makeValueDecoder('avro', avro.avroDecoder(avro.avroSchemaFromContract(object), registry));
+  return { ...base, decode, open: registry ? async () => avro.withRegistryLookups(await open(), registry) : open };
 }
 
-function registryOf(c: Extract<Connection, { type: 'kafka' }>, root: string): SchemaRegistry | null {
-  if (!c.schemaRegistry) return null;
-  const { url, username, passwordRef } = c.schemaRegistry;
-  return new SchemaRegistry({ url, ...(username ? { username } : {}), ...(passwordRef ? { password: resolveSecret(passwordRef, 'schemaRegistry.passwordRef', root) } : {}) });
+function registryOf(Registry: typeof SchemaRegistry, { connection, root }: NonNullable<RegistryConfig>): SchemaRegistry | null {
+  if (!connection.schemaRegistry) return null;
+  const { url, username, passwordRef } = connection.schemaRegistry;
+  return new Registry({ url, ...(username ? { username } : {}), ...(passwordRef ? { password: resolveSecret(passwordRef, 'schemaRegistry.passwordRef', root) } : {}) });
 }
 
 export class StreamTargets {
@@ -106,7 +112,7 @@ export class StreamTargets {
     return this.forTopic(target.topic, target.bootstrap, target.connection);
   }
 
-  private forProduct(id: string): StreamEndpoint {
+  private async forProduct(id: string): Promise<StreamEndpoint> {
     const record = this.catalog.record(id);
     const sc = streamContract(record);
     if (!sc) throw new ApiError('BAD_REQUEST', `Product ${id} has no stream port (its contracts declare no kafka server)`, { product: id });
@@ -116,7 +122,7 @@ export class StreamTargets {
       const file = resolve(this.catalog.workspace.root, connection.path, captureFileName(sc.topic));
       return fromContract(sc, () => CaptureSource.open(file));
     }
-    if (connection.type === 'kafka') return fromContract(sc, () => openKafkaSource(connection, sc.topic, this.catalog.workspace.root), registryOf(connection, this.catalog.workspace.root));
+    if (connection.type === 'kafka') return fromContract(sc, () => openKafkaSource(connection, sc.topic, this.catalog.workspace.root), { connection, root: this.catalog.workspace.root });
     throw new ApiError('BAD_REQUEST', `Product ${id}: server "${sc.server.server}" is mapped to a ${connection.type} connection; a stream needs kafka or capture`, { product: id });
   }
 

@@ -1,6 +1,7 @@
 // Where tail chunks are processed: on this thread (LocalProcessor) or on worker threads
 // (WorkerPool). Both take the records of a read, cut into chunks by the engine, and give back
 // output bytes and per-record flags; the engine applies them in read order.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -64,7 +65,11 @@ export function defaultThreads(): number {
 function startWorker(): Worker {
   const here = import.meta.url;
   const workerData = { [WORKER_FLAG]: true };
-  if (!here.endsWith('.ts')) return new Worker(fileURLToPath(new URL('./tail-worker.mjs', here)), { workerData });
+  if (!here.endsWith('.ts')) {
+    // Beside this module, or one folder up when this module is in one of the bundle's chunks.
+    const entry = ['./tail-worker.mjs', '../tail-worker.mjs'].map((p) => fileURLToPath(new URL(p, here))).find((f) => existsSync(f));
+    return new Worker(entry ?? fileURLToPath(here), { workerData });
+  }
   const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href;
   const entry = new URL('./worker.ts', here).href;
   const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
