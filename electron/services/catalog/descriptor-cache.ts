@@ -13,13 +13,14 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appDataDir } from '../app-data';
-import { linesSource, type YamlSource } from './yaml-source';
+import type { DescriptorKind } from './descriptors';
+import { linesSource, type ParsedYamlSource, type YamlSource } from './yaml-source';
 
 /** Bump when what an entry holds changes shape. */
 const FORMAT = 1;
 
 export interface CachedDescriptor {
-  kind: 'product' | 'contract';
+  kind: DescriptorKind;
   /** The document as the schema check gave it. */
   doc: unknown;
   source: YamlSource;
@@ -30,7 +31,7 @@ interface Entry {
   build: string;
   file: string;
   stamp: string;
-  kind: CachedDescriptor['kind'];
+  kind: DescriptorKind;
   doc: unknown;
   value: unknown;
   lines: Record<string, number>;
@@ -71,7 +72,7 @@ export class DescriptorCache {
   }
 
   /** Keeps a valid descriptor read from the file as it was at `stamp`. Best effort: a cache that cannot be written is skipped. */
-  async put(file: string, stamp: string, kind: CachedDescriptor['kind'], doc: unknown, source: YamlSource & { lines(): Record<string, number> }): Promise<void> {
+  async put(file: string, stamp: string, kind: DescriptorKind, doc: unknown, source: ParsedYamlSource): Promise<void> {
     const entry: Entry = { format: FORMAT, build: this.build, file, stamp, kind, doc, value: source.value, lines: source.lines() };
     const target = this.pathOf(file);
     const temp = `${target}.${process.pid}.tmp`;

@@ -26,9 +26,9 @@ export interface LoadedDescriptors {
 /** Issues listed per invalid file; the rest are counted, so one bad file cannot flood the panel. */
 const MAX_ISSUES_PER_FILE = 10;
 
-type Kind = 'product' | 'contract';
+export type DescriptorKind = 'product' | 'contract';
 
-function kindOf(value: unknown, file: string): Kind | null {
+function kindOf(value: unknown, file: string): DescriptorKind | null {
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === 'DataProduct') return 'product';
   if (kind === 'DataContract') return 'contract';
@@ -75,10 +75,14 @@ export async function loadDescriptors(ws: Workspace, cache: DescriptorCache | nu
     }),
   );
   const keeping: Array<Promise<void>> = [];
+  // Both kinds are checked and filed the same way, whether just read or taken from the cache.
+  const add = (kind: DescriptorKind, doc: unknown, source: YamlSource) => {
+    if (kind === 'product') out.products.push({ doc: doc as OdpsDocument, source });
+    else out.contracts.push({ doc: doc as OdcsDocument, source });
+  };
   for (const { kept, read } of reads) {
     if (kept.hit) {
-      if (kept.hit.kind === 'product') out.products.push({ doc: kept.hit.doc as OdpsDocument, source: kept.hit.source });
-      else out.contracts.push({ doc: kept.hit.doc as OdcsDocument, source: kept.hit.source });
+      add(kept.hit.kind, kept.hit.doc, kept.hit.source);
       continue;
     }
     if (!read!.ok) {
@@ -87,24 +91,17 @@ export async function loadDescriptors(ws: Workspace, cache: DescriptorCache | nu
     }
     const { source } = read!;
     const kind = kindOf(source.value, source.file);
-    const keep = (k: 'product' | 'contract', doc: unknown) => {
-      if (cache && kept.stamp) keeping.push(cache.put(source.file, kept.stamp, k, doc, source));
-    };
-    if (kind === 'product') {
-      const parsed = odpsDocumentSchema.safeParse(source.value);
-      if (parsed.success) {
-        out.products.push({ doc: parsed.data, source });
-        keep(kind, parsed.data);
-      } else out.findings.push(...schemaFindings(source, parsed.error, 'ODPS'));
-    } else if (kind === 'contract') {
-      const parsed = odcsDocumentSchema.safeParse(source.value);
-      if (parsed.success) {
-        out.contracts.push({ doc: parsed.data, source });
-        keep(kind, parsed.data);
-      } else out.findings.push(...schemaFindings(source, parsed.error, 'ODCS'));
-    } else {
+    if (kind === null) {
       out.findings.push({ product: basename(source.file), rule: 'descriptor-invalid', severity: 'error', message: 'Not a descriptor: expected kind DataProduct (ODPS) or DataContract (ODCS)', file: source.file, line: source.lineOf(['kind']) });
+      continue;
     }
+    const parsed = kind === 'product' ? odpsDocumentSchema.safeParse(source.value) : odcsDocumentSchema.safeParse(source.value);
+    if (!parsed.success) {
+      out.findings.push(...schemaFindings(source, parsed.error, kind === 'product' ? 'ODPS' : 'ODCS'));
+      continue;
+    }
+    add(kind, parsed.data, source);
+    if (cache && kept.stamp) keeping.push(cache.put(source.file, kept.stamp, kind, parsed.data, source));
   }
   await Promise.all(keeping);
   dropDuplicates(out.products, 'product', out.findings);
