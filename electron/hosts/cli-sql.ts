@@ -32,6 +32,8 @@ export async function runSqlCli(services: Services, query: string, o: { format: 
   if (target) services.sql.allowOutput(target);
   await services.sql.get(); // views built before the clock starts: --timing measures the query
   const controller = new AbortController();
+  // Ctrl+C interrupts DuckDB (within 200 ms); said on stderr so the wait is not a mystery.
+  controller.signal.addEventListener('abort', () => process.stderr.write('Cancelling the query…\n'), { once: true });
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   const started = performance.now();

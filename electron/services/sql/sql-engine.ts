@@ -270,21 +270,30 @@ export class SqlEngine {
    */
   async copy(what: { result: string } | { sql: string }, target: string, format: CopyFormat, opts: { signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<number> {
     const kept = 'result' in what ? this.result(what.result).table : null;
+    // Only the end is trimmed: lines before the query keep DuckDB's line numbers the user's.
+    const query = 'sql' in what ? what.sql.replace(/\s*;?\s*$/, '') : null;
+    // The closing parenthesis on a line of its own: a query may end in a -- comment.
+    const source = kept ? `COPY ${kept}` : `${COPY_QUERY_HEAD}${query}\n)`;
     try {
       return await this.withConnection(opts.signal, async (c) => {
-        const source = kept ?? `(${await singleQuery(c, (what as { sql: string }).sql)})`;
+        if (query !== null && !plainlyOneQuery(query)) await singleQuery(c, query);
         const timer = opts.onProgress ? setInterval(() => opts.onProgress!(Math.max(0, c.progress.percentage)), 200) : null;
         try {
           // USE_TMP_FILE false: DuckDB would otherwise write tmp_<name> beside the target, which the
           // sandbox (allowing exactly the target) refuses; callers write to .partial names themselves.
-          const r = await c.runAndReadAll(`COPY ${source} TO ${sqlString(target)} (${COPY_OPTIONS[format]}, USE_TMP_FILE false)`);
-          return Number(r.getRows()[0]?.[0] ?? 0);
+          // COPY reports its row count as rows changed: no chunk to fetch (two round trips fewer).
+          const r = await c.run(`${source} TO ${sqlString(target)} (${COPY_OPTIONS[format]}, USE_TMP_FILE false)`);
+          return Number(r.rowsChanged);
         } finally {
           if (timer) clearInterval(timer);
         }
       });
     } catch (e) {
-      throw sqlError(e, 'sql' in what ? what.sql : kept!);
+      if (query === null) throw sqlError(e, kept!);
+      // The query went in unchecked: a syntax error is reported as DuckDB's parser sees the
+      // query on its own; any other error points into the COPY around it.
+      if (/^Parser Error/.test(e instanceof Error ? e.message : String(e))) await this.withConnection(undefined, (c) => singleQuery(c, query));
+      throw sqlError(e, query, COPY_QUERY_HEAD.length);
     }
   }
 
@@ -342,12 +351,14 @@ async function createView(c: DuckDBConnection, t: TableSource, byName: boolean):
   }
 }
 
+/** What comes before a query in the COPY that writes it out (error positions are moved back by it). */
+const COPY_QUERY_HEAD = 'COPY (';
+
 /**
- * The text of a single statement for COPY (…) to wrap, refused when there are several. Parsed on
- * its own first so a syntax error's position is the user's, not shifted by the COPY around it;
- * COPY itself then refuses anything that is not a query.
+ * Parses a query that COPY (…) is to wrap on its own, so a syntax error's position is the
+ * user's, and refuses several statements.
  */
-async function singleQuery(c: DuckDBConnection, sql: string): Promise<string> {
+async function singleQuery(c: DuckDBConnection, sql: string): Promise<void> {
   let statements;
   try {
     statements = await c.extractStatements(sql);
@@ -355,7 +366,27 @@ async function singleQuery(c: DuckDBConnection, sql: string): Promise<string> {
     throw sqlError(e, sql);
   }
   if (statements.count !== 1) throw new ApiError('BAD_REQUEST', `Give one query to write out (found ${statements.count} statements)`);
-  return sql.trim().replace(/;\s*$/, '');
+}
+
+/**
+ * Whether the text alone shows that COPY (…) around it holds exactly it: no semicolon, comment,
+ * dollar quote, backslash escape or backtick anywhere, quotes closed, and no parenthesis closed
+ * that it did not open (nothing can end the COPY's early). Such queries skip the parse round
+ * trip to DuckDB (~0.2–1 ms); the rest are parsed first.
+ */
+export function plainlyOneQuery(sql: string): boolean {
+  if (/[;$\\`]|--|\/\*/.test(sql)) return false;
+  let depth = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      // A doubled quote inside reads as two quoted runs back to back: the same span.
+      i = sql.indexOf(ch, i + 1);
+      if (i < 0) return false;
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /**

@@ -16,11 +16,16 @@ export function sqlPosition(message: string, sql: string): { line: number; colum
   return null;
 }
 
-export function sqlError(e: unknown, sql: string): ApiError {
+/**
+ * `wrapped`: DuckDB ran the query after that many characters of our own on its first line
+ * (`COPY (`), so its positions there are moved back to the user's.
+ */
+export function sqlError(e: unknown, sql: string, wrapped = 0): ApiError {
   if (e instanceof ApiError) return e;
   const message = (e instanceof Error ? e.message : String(e)).trim().replace(/^Failed to extract statements: /, '');
   if (/INTERRUPT Error|Interrupted/.test(message)) return new ApiError('CANCELLED', 'Query cancelled');
-  const pos = sqlPosition(message, sql);
+  const at = sqlPosition(message, sql);
+  const pos = at && at.line === 1 && wrapped ? { line: 1, column: Math.max(1, at.column - wrapped) } : at;
   // The first line is DuckDB's sentence; the caret drawing is replaced by line and column.
   const head = message.split('\n\nLINE')[0]!.replace(/\n/g, ' ');
   return new ApiError('BAD_REQUEST', pos ? `${head} (line ${pos.line}, column ${pos.column})` : head, pos ? { line: pos.line, column: pos.column } : undefined);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServices, type Services } from '../../../../../electron/services/services';
+import { plainlyOneQuery } from '../../../../../electron/services/sql/sql-engine';
 import { DEMO } from '../../../../helpers/workspace-fixture';
 
 let independent: DuckDBConnection;
@@ -51,6 +52,40 @@ describe('SQL over products', () => {
   it('reports syntax errors with line and column', async () => {
     await expect(services.sql.run('SELECT 1,\n  2 FORM x')).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { line: 2, column: 10 } });
     await expect(services.sql.run('SELECT nope FROM "sales.orders"')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('nope') });
+  });
+
+  it('points at the user\'s own line and column whatever it runs wrapped in', async () => {
+    const out = join(dir, 'direct.csv');
+    services.sql.allowOutput(out);
+    await expect(services.sql.run('SELECT nope FROM "sales.orders"')).rejects.toMatchObject({ details: { line: 1, column: 8 } });
+    for (const sql of ['SELECT nope FROM "sales.orders"', "SELECT nope FROM sales.orders WHERE status = 'a;b'"]) {
+      await expect(services.sql.copyQuery(sql, out, 'csv')).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { line: 1, column: 8 } });
+    }
+    await expect(services.sql.copyQuery('\n  SELECT 1,\n  2 FORM x', out, 'csv')).rejects.toMatchObject({ details: { line: 3, column: 10 } });
+    await expect(services.sql.copyQuery('SELECT * FORM x -- note', out, 'csv')).rejects.toMatchObject({ details: { line: 1, column: 15 } });
+  });
+
+  it('writes one query straight out with DuckDB\'s writer, and nothing but that query', async () => {
+    const out = join(dir, 'direct.csv');
+    services.sql.allowOutput(out);
+    const expected = await truth(`SELECT count(*) FROM ${ORDERS} WHERE status = 'placed'`);
+    for (const sql of [`SELECT order_id FROM sales.orders WHERE status = 'placed'`, `SELECT order_id FROM sales.orders WHERE status = 'placed' AND 'a;b' <> '' -- ends in a comment;`, `SELECT order_id FROM sales.orders WHERE status = 'placed';  `]) {
+      expect(await services.sql.copyQuery(sql, out, 'csv'), sql).toBe(Number(expected[0]![0]));
+      expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(Number(expected[0]![0]) + 1);
+    }
+    await expect(services.sql.copyQuery('SELECT 1; SELECT 2', out, 'csv')).rejects.toMatchObject({ message: expect.stringContaining('one query') });
+    // A query that closes the COPY around it to write elsewhere (or with other options) is refused.
+    for (const escape of [`SELECT 1) TO '${join(dir, 'elsewhere.csv')}' (FORMAT csv`, `SELECT 1) TO '${out}' (FORMAT parquet) --`]) {
+      await expect(services.sql.copyQuery(escape, out, 'csv'), escape).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    expect(await readFile(join(dir, 'elsewhere.csv'), 'utf8').catch(() => null)).toBeNull();
+  });
+
+  it('skips the parse check only for text that cannot hold two statements or close the COPY early', () => {
+    for (const ok of [`SELECT count(*) FROM sales.orders`, `SELECT 'it''s (', "a "")"" b" FROM t WHERE (x IN (1, 2))`, `FROM t`]) expect(plainlyOneQuery(ok), ok).toBe(true);
+    for (const no of [`SELECT 1; SELECT 2`, `SELECT ';'`, `SELECT 1) TO 'x' (FORMAT csv`, `SELECT (1`, `SELECT 1 -- )`, `SELECT /* ) */ 1`, `SELECT E'\\'') TO ''x'`, `SELECT $$)$$`, "SELECT `a`", `SELECT 'open`, `SELECT ")`]) {
+      expect(plainlyOneQuery(no), no).toBe(false);
+    }
   });
 
   it('keeps SQL inside the workspace: no other files, no attach, no writes, no extensions', async () => {
