@@ -74,12 +74,20 @@ const NULL = ascii('null');
 const TWO_53 = 2 ** 53;
 const POW10 = Array.from({ length: 10 }, (_, i) => 10 ** i);
 
-/** `{"partition":P,"offset":` per partition. */
-const prefixes = new Map<number, Buffer>();
-function prefixOf(partition: number): Buffer {
-  let p = prefixes.get(partition);
-  if (!p) prefixes.set(partition, (p = ascii(`{"partition":${JSON.stringify(partition)},"offset":`)));
-  return p;
+/** `{"partition":P,"offset":`, by partition. */
+const PREFIXES: Buffer[] = [];
+
+/**
+ * The line prefixes of a chunk's partitions, made before its loop: that loop then only loads
+ * one per record. A prefix made inside it, when the partition changed, was a call the optimizing
+ * compiler had seen no run of (a deopt and a recompile of the loop, per thread).
+ */
+function prefixesOf(recs: Float64Array, n: number): Buffer[] {
+  for (let i = 0; i < n; i++) {
+    const p = recs[i * REC + R_PARTITION]! | 0;
+    PREFIXES[p] ??= ascii(`{"partition":${JSON.stringify(p)},"offset":`);
+  }
+  return PREFIXES;
 }
 
 /** A short constant at pos: a loop beats a native call at this size. */
@@ -237,8 +245,7 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
     // made the optimized loop deopt ("wrong map") now and then.
     const keyLengths = Int32Array.from(headerKeys, (k) => k.length);
     const start = out.pos;
-    let lastPartition = -1;
-    let prefix = prefixOf(0);
+    const prefixes = prefixesOf(recs, n);
     // Where the headers (and the fields after them) of the last fast-path line that wrote its
     // own are in the output, and which headers they were.
     let hdrFrom = -1;
@@ -260,12 +267,7 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
         for (let h = 0; h < hn; h++) need += 32 + keyLengths[hdrs[(h0 + h) * HDR]!]! + 6 * Math.max(0, hdrs[(h0 + h) * HDR + 2]!);
         const b = out.ensure(need);
         let pos = out.pos;
-        const partition = recs[at + R_PARTITION]! | 0;
-        if (partition !== lastPartition) {
-          prefix = prefixOf(partition);
-          lastPartition = partition;
-        }
-        pos = put(b, pos, prefix);
+        pos = put(b, pos, prefixes[recs[at + R_PARTITION]! | 0]!);
         pos = number(b, pos, recs[at + R_OFFSET]!);
         pos = put(b, pos, TIMESTAMP);
         pos = number(b, pos, recs[at + R_TIMESTAMP]!);

@@ -31,9 +31,24 @@ import {
 } from './chunk';
 
 export function unpackBatches(chunk: Chunk): void {
-  const t = chunk.batches;
-  if (t.length === 0) return;
+  if (chunk.batches.length === 0) return;
   const data = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
+  const nHdrs = walkBatches(chunk, data);
+  chunk.hdrs = HEADERS.subarray(0, nHdrs * HDR);
+  HEADERS = EMPTY;
+}
+
+const EMPTY = new Int32Array(0);
+/** The header rows walkBatches() ended with (it returns only their count). */
+let HEADERS: Int32Array = EMPTY;
+
+/**
+ * The walk itself, a function of its own that ends in a plain return: the optimizing compiler
+ * takes over its long loop while it runs (on-stack replacement), and code after the loop that
+ * had not run yet would throw that compiled code away when the first chunk ends.
+ */
+function walkBatches(chunk: Chunk, data: Buffer): number {
+  const t = chunk.batches;
   const recs = chunk.recs;
   const keys = chunk.keys;
   const keyIndex = new Map(keys.map((k, i) => [k, i]));
@@ -124,7 +139,8 @@ export function unpackBatches(chunk: Chunk): void {
       row++;
     }
   }
-  chunk.hdrs = hdrs.subarray(0, nHdrs * HDR);
+  HEADERS = hdrs;
+  return nHdrs;
 }
 
 /** A short run of bytes (a header key): a loop beats a native call at this size. */
