@@ -20,6 +20,7 @@
 // present) and the plain logical types (string, integer, number, boolean, object, array).
 import type { OdcsSchemaElementProperty } from '../../catalog/standards/odcs';
 import { compileRecordValidator } from '../../quality/record-validator';
+import { fitsShape, fixedShapeOf, type FixedShape } from './fixed-shape';
 
 /** True when the bytes in [start, end) definitely are a JSON object passing the contract. */
 export type RecordAcceptor = (bytes: Buffer, start: number, end: number) => boolean;
@@ -45,6 +46,8 @@ const S_TIMESTAMP = 2;
 const S_DATE = 3;
 /** A pattern (the property's only check): the same RegExp, tested directly. */
 const S_PATTERN = 4;
+/** A fixed-length pattern (the property's only check), tested on the bytes by its table. */
+const S_SHAPE = 5;
 
 interface Field {
   name: string;
@@ -58,6 +61,7 @@ interface Field {
   strings: number;
   cache: VerdictCache | null;
   pattern: RegExp | null;
+  shape: FixedShape | null;
   /** Numbers against plain numeric bounds, decided without the validator. */
   numbers: ((x: number) => boolean) | null;
   nested: ObjectSpec | null;
@@ -246,13 +250,15 @@ function compileField(p: OdcsSchemaElementProperty, name: string): Field | null 
   let strings = S_NONE;
   let numbers: Field['numbers'] = null;
   let pattern: RegExp | null = null;
+  let shape: FixedShape | null = null;
   if (checkValues && check) {
     strings = S_CACHE;
     const onlyType = p.enum === undefined && Object.keys(options).length === 0 && rules.every((q) => NON_NULL_SAFE_METRICS.has(q.metric ?? q.rule));
     if (onlyType && p.logicalType === 'timestamp' && TIMESTAMP_PROBES.every((s) => check!(s))) strings = S_TIMESTAMP;
     if (onlyType && p.logicalType === 'date' && DATE_PROBES.every((s) => check!(s))) strings = S_DATE;
     pattern = patternTest(p, check);
-    if (pattern) strings = S_PATTERN;
+    shape = pattern && fixedShapeOf(pattern);
+    if (pattern) strings = shape ? S_SHAPE : S_PATTERN;
     if (type === INTEGER || type === NUMBER) numbers = boundsTest(p, check);
   }
   let nested: ObjectSpec | null = null;
@@ -266,7 +272,7 @@ function compileField(p: OdcsSchemaElementProperty, name: string): Field | null 
     if (!items) return null;
   }
   const nameBytes = Buffer.from(name, 'latin1');
-  return { name, nameBytes, type, required: p.required === true, checkValues, check, strings, cache: strings === S_CACHE ? new VerdictCache() : null, pattern, numbers, nested, items };
+  return { name, nameBytes, type, required: p.required === true, checkValues, check, strings, cache: strings === S_CACHE ? new VerdictCache() : null, pattern, shape, numbers, nested, items };
 }
 
 function compileObject(properties: OdcsSchemaElementProperty[]): ObjectSpec | null {
@@ -582,6 +588,8 @@ function stringPasses(f: Field, b: Buffer, s: number, e: number): boolean {
       break;
     case S_PATTERN:
       return f.pattern!.test(latin1(b, s, e));
+    case S_SHAPE:
+      return fitsShape(f.shape!, b, s, e);
     case S_CACHE: {
       const cache = f.cache!;
       if (!cache.on) break;
