@@ -18,6 +18,7 @@ import type { StreamMessage } from '../../../../shared/model/stream';
 import { decodeHeaders, decodeKey, headerText, makeValueDecoder, type Decoded, type ValueDecoder, type ValueFormat } from '../decode';
 import { compileMessageFilter, valueErrors, type MessageFilter } from '../message';
 import { compileAcceptor, isPlainJson, type RecordAcceptor } from './accept';
+import { viewOf, wordsOf } from './byte-view';
 import { CHECKED, HDR, MATCHED, PASSED, REC, R_HEADERS, R_HEADER_COUNT, R_KEY, R_KEY_LEN, R_OFFSET, R_PARTITION, R_TIMESTAMP, R_VALUE, R_VALUE_LEN, type Chunk, type ChunkResult } from './chunk';
 import { unpackBatches } from './unpack';
 
@@ -60,9 +61,18 @@ export function compileSpec(spec: LineSpec): LineParts {
 // ——— output bytes ———
 
 const ascii = (s: string) => Buffer.from(s, 'latin1');
-const TIMESTAMP = ascii(',"timestamp":');
-const KEY = ascii(',"key":');
-const VALUE = ascii(',"value":');
+/** A constant of every line: its bytes and their whole 4-byte words, written a word at a time. */
+interface Piece {
+  bytes: Buffer;
+  words: Int32Array;
+}
+const piece = (s: string): Piece => {
+  const bytes = ascii(s);
+  return { bytes, words: wordsOf(bytes) };
+};
+const TIMESTAMP = piece(',"timestamp":');
+const KEY = piece(',"key":');
+const VALUE = piece(',"value":');
 const NO_HEADERS = ascii(',"headers":[]');
 const HEADERS_OPEN = ascii(',"headers":[{"key":');
 const HEADER_NEXT = ascii('},{"key":');
@@ -75,17 +85,17 @@ const TWO_53 = 2 ** 53;
 const POW10 = Array.from({ length: 10 }, (_, i) => 10 ** i);
 
 /** `{"partition":P,"offset":`, by partition. */
-const PREFIXES: Buffer[] = [];
+const PREFIXES: Piece[] = [];
 
 /**
  * The line prefixes of a chunk's partitions, made before its loop: that loop then only loads
  * one per record. A prefix made inside it, when the partition changed, was a call the optimizing
  * compiler had seen no run of (a deopt and a recompile of the loop, per thread).
  */
-function prefixesOf(recs: Float64Array, n: number): Buffer[] {
+function prefixesOf(recs: Float64Array, n: number): Piece[] {
   for (let i = 0; i < n; i++) {
     const p = recs[i * REC + R_PARTITION]! | 0;
-    PREFIXES[p] ??= ascii(`{"partition":${JSON.stringify(p)},"offset":`);
+    PREFIXES[p] ??= piece(`{"partition":${JSON.stringify(p)},"offset":`);
   }
   return PREFIXES;
 }
@@ -94,6 +104,16 @@ function prefixesOf(recs: Float64Array, n: number): Buffer[] {
 function put(buf: Buffer, pos: number, b: Uint8Array): number {
   for (let i = 0; i < b.length; i++) buf[pos++] = b[i]!;
   return pos;
+}
+
+/** A line's constant at pos, four bytes at a time (`view` is of `buf`). */
+function putPiece(view: DataView, buf: Buffer, pos: number, c: Piece): number {
+  const w = c.words;
+  const n = w.length;
+  for (let j = 0; j < n; j++) view.setInt32(pos + 4 * j, w[j]!, true);
+  const b = c.bytes;
+  for (let j = n * 4; j < b.length; j++) buf[pos + j] = b[j]!;
+  return pos + b.length;
 }
 
 /** 0 ≤ n < 10^9, an integer: its digits at pos. */
@@ -267,13 +287,14 @@ export function lineProcessor(parts: LineParts): ChunkProcessor {
         for (let h = 0; h < hn; h++) need += 32 + keyLengths[hdrs[(h0 + h) * HDR]!]! + 6 * Math.max(0, hdrs[(h0 + h) * HDR + 2]!);
         const b = out.ensure(need);
         let pos = out.pos;
-        pos = put(b, pos, prefixes[recs[at + R_PARTITION]! | 0]!);
+        const view = viewOf(b);
+        pos = putPiece(view, b, pos, prefixes[recs[at + R_PARTITION]! | 0]!);
         pos = number(b, pos, recs[at + R_OFFSET]!);
-        pos = put(b, pos, TIMESTAMP);
+        pos = putPiece(view, b, pos, TIMESTAMP);
         pos = number(b, pos, recs[at + R_TIMESTAMP]!);
-        pos = put(b, pos, KEY);
+        pos = putPiece(view, b, pos, KEY);
         pos = kl < 0 ? put(b, pos, NULL) : bytesAsJson(b, pos, ks, kl, false);
-        pos = put(b, pos, VALUE);
+        pos = putPiece(view, b, pos, VALUE);
         b.copyWithin(pos, vs, vs + vl);
         pos += vl;
         if (hn === 0) pos = put(b, pos, noHeadersEnd);
