@@ -5,7 +5,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 let instance: Promise<DuckDBInstance> | null = null;
 
 async function getInstance(): Promise<DuckDBInstance> {
-  instance ??= import('@duckdb/node-api').then(({ DuckDBInstance }) => DuckDBInstance.create(':memory:'));
+  instance ??= import('./duckdb-api').then(({ duckdb }) => duckdb.DuckDBInstance.create(':memory:'));
   return instance;
 }
 

@@ -4,7 +4,10 @@
 // CSV and JSON exports on any machine not on UTC. The engine runs DuckDB in UTC: these cells are
 // printed in UTC the way DuckDB prints them there. (TIMETZ values carry their own offset, which
 // the library already prints as DuckDB does.)
-import { DuckDBTimestampTZValue, DuckDBTimestampValue, JsonDuckDBValueConverter, type DuckDBValueConverter, type Json } from '@duckdb/node-api';
+import type { DuckDBValueConverter, Json } from '@duckdb/node-api';
+import { duckdb } from './duckdb-api';
+
+const { DuckDBTimestampTZValue, DuckDBTimestampValue, JsonDuckDBValueConverter } = duckdb;
 
 /** JsonDuckDBValueConverter with TIMESTAMPTZ in UTC, also inside structs, lists, maps and unions. */
 export const jsonCell: DuckDBValueConverter<Json> = (value, type, converter) => {

@@ -7,9 +7,10 @@
 // cannot read other files, attach databases, install extensions or write anywhere but the export
 // folder. The instance is rebuilt when that set changes (views are cheap to create).
 import { mkdir } from 'node:fs/promises';
-import { StatementType, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/api/errors';
 import { sqlString } from './duckdb';
+import { duckdb } from './duckdb-api';
 import { jsonCell } from './result-cells';
 import { sqlError } from './sql-errors';
 
@@ -84,7 +85,6 @@ export class SqlEngine {
   ) {}
 
   static async create(opts: { tables: TableSource[]; allowed: string[]; allowedFiles?: string[]; exportDir: string; tempDir: string; threads?: number; preserveOrder?: boolean }): Promise<SqlEngine> {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
     await mkdir(opts.exportDir, { recursive: true });
     await mkdir(opts.tempDir, { recursive: true });
     const config: Record<string, string> = { temp_directory: opts.tempDir };
@@ -92,7 +92,7 @@ export class SqlEngine {
     // Without ORDER BY row order is not defined anyway; not keeping it lets DuckDB write chunks
     // as they come instead of buffering them (flat memory when the CLI writes 10M rows out).
     if (opts.preserveOrder === false) config.preserve_insertion_order = 'false';
-    const db = await DuckDBInstance.create(':memory:', config);
+    const db = await duckdb.DuckDBInstance.create(':memory:', config);
     const setup = await db.connect();
     const problems: SqlProblem[] = [];
     const tables: TableSource[] = [];
@@ -183,7 +183,7 @@ export class SqlEngine {
           if (statements.count === 0) throw new ApiError('BAD_REQUEST', 'Nothing to run: the SQL is empty');
           for (let i = 0; i < statements.count - 1; i++) await (await statements.prepare(i)).run();
           const last = await statements.prepare(statements.count - 1);
-          if (statements.count === 1 && last.statementType === StatementType.SELECT && isPlainQuery(sql)) {
+          if (statements.count === 1 && last.statementType === duckdb.StatementType.SELECT && isPlainQuery(sql)) {
             // The common case, in parallel inside DuckDB.
             await c.run(`CREATE TABLE ${table} AS ${sql.trim().replace(/;\s*$/, '')}`);
           } else {

@@ -29,7 +29,7 @@ export class CaptureWriter {
     const c = await connect();
     const table = `capture_${Date.now()}_${Math.floor(Math.random() * 1e9)}`;
     await c.run(`CREATE TEMP TABLE ${table} (${CAPTURE_COLUMNS})`);
-    return new CaptureWriter(await import('@duckdb/node-api'), file, topic, c, table, await c.createAppender(table, 'main', 'temp'));
+    return new CaptureWriter((await import('../../sql/duckdb-api')).duckdb, file, topic, c, table, await c.createAppender(table, 'main', 'temp'));
   }
 
   get written(): number {
