@@ -866,26 +866,32 @@ function buildOdcs(family: Family) {
   };
 }
 
-const latest = buildOdcs('latest');
-const legacy = buildOdcs('v3.0');
+// Built on first use, not when the module loads: some 550 schema objects that cost ~40 ms of every
+// start, while descriptors mostly come from the descriptor cache already checked.
+let families: { latest: ReturnType<typeof buildOdcs>; legacy: ReturnType<typeof buildOdcs> } | null = null;
+const built = () => (families ??= { latest: buildOdcs('latest'), legacy: buildOdcs('v3.0') });
 
 /**
  * The v3.2.0 rules, which (like the standard's own JSON Schema) accept every v3 `apiVersion`:
  * the standard validates its examples, whatever version they declare, against the latest schema.
  */
-export const odcsLatestDocumentSchema = z.strictObject({
-  apiVersion: z.enum(ODCS_API_VERSIONS),
-  /** Examples: proposed, draft, active, deprecated, retired. Required by the v3.0.x and v3.1.0 schemas, optional since v3.2.0. */
-  status: z.string().optional(),
-  ...latest.documentFields,
-});
+export const odcsLatestDocumentSchema = z.lazy(() =>
+  z.strictObject({
+    apiVersion: z.enum(ODCS_API_VERSIONS),
+    /** Examples: proposed, draft, active, deprecated, retired. Required by the v3.0.x and v3.1.0 schemas, optional since v3.2.0. */
+    status: z.string().optional(),
+    ...built().latest.documentFields,
+  }),
+);
 
 /** The v3.0.x rules, for documents that declare v3.0.0, v3.0.1 or v3.0.2 and use the v3.0 layouts. */
-export const odcsV30DocumentSchema = z.strictObject({
-  apiVersion: z.enum(V30_API_VERSIONS),
-  status: z.string(),
-  ...legacy.documentFields,
-});
+export const odcsV30DocumentSchema = z.lazy(() =>
+  z.strictObject({
+    apiVersion: z.enum(V30_API_VERSIONS),
+    status: z.string(),
+    ...built().legacy.documentFields,
+  }),
+);
 
 type OdcsLatestDocument = z.infer<typeof odcsLatestDocumentSchema>;
 type OdcsV30Document = z.infer<typeof odcsV30DocumentSchema>;
@@ -916,16 +922,16 @@ export const odcsDocumentSchema = z.unknown().transform((input, ctx): OdcsLatest
 export type OdcsDocument = z.infer<typeof odcsDocumentSchema>;
 
 // Section schemas (v3.2.0 rules) for callers that validate fragments.
-export const odcsServerSchema = latest.server;
-export const odcsSchemaObjectSchema = latest.schemaObject;
-export const odcsSchemaPropertySchema = latest.schemaProperty;
-export const odcsDataQualitySchema = latest.quality;
-export const odcsSlaPropertySchema = latest.slaProperty;
-export const odcsSupportChannelSchema = latest.support;
-export const odcsTeamSchema = latest.teamObject;
-export const odcsTeamMemberSchema = latest.teamMember;
-export const odcsRoleSchema = latest.role;
-export const odcsPriceSchema = latest.price;
+export const odcsServerSchema = z.lazy(() => built().latest.server);
+export const odcsSchemaObjectSchema = z.lazy(() => built().latest.schemaObject);
+export const odcsSchemaPropertySchema = z.lazy(() => built().latest.schemaProperty);
+export const odcsDataQualitySchema = z.lazy(() => built().latest.quality);
+export const odcsSlaPropertySchema = z.lazy(() => built().latest.slaProperty);
+export const odcsSupportChannelSchema = z.lazy(() => built().latest.support);
+export const odcsTeamSchema = z.lazy(() => built().latest.teamObject);
+export const odcsTeamMemberSchema = z.lazy(() => built().latest.teamMember);
+export const odcsRoleSchema = z.lazy(() => built().latest.role);
+export const odcsPriceSchema = z.lazy(() => built().latest.price);
 
 export type OdcsServer = z.infer<typeof odcsServerSchema>;
 export type OdcsSchemaObject = z.infer<typeof odcsSchemaObjectSchema>;
