@@ -131,36 +131,66 @@ function latin1(b: Buffer, s: number, e: number): string {
  * currencies) are decided once. Turns itself off when values rarely repeat (ids, free text).
  */
 class VerdictCache {
+  // Values of up to 8 bytes (most codes and statuses), by the two 32-bit words that cover them
+  // and their length; longer ones by a hash of their bytes.
+  private readonly shortFirst = new Int32Array(256);
+  private readonly shortLast = new Int32Array(256);
+  private readonly shortLength = new Int32Array(256).fill(-1);
+  private readonly shortVerdicts = new Uint8Array(256);
   private readonly keys: Array<Uint8Array | null> = new Array<Uint8Array | null>(256).fill(null);
   private readonly verdicts = new Uint8Array(256);
   private lookups = 0;
   private hits = 0;
   private decided = false;
-  on = true;
+  private on = true;
 
-  /** 1 pass, 0 fail, -1 unknown. */
-  get(b: Buffer, start: number, end: number, h: number): number {
-    const key = this.keys[h & 255];
+  /** The validator's verdict on the string in [s, e): remembered, or asked (`check`) and remembered. */
+  verdict(b: Buffer, s: number, e: number, check: (text: string) => boolean): boolean {
+    if (!this.on) return check(latin1(b, s, e));
     this.lookups++;
-    if (key && key.length === end - start) {
-      let i = 0;
-      while (i < key.length && key[i] === b[start + i]) i++;
-      if (i === key.length) {
+    const n = e - s;
+    if (n <= 8 && e >= 4 && s + 4 <= b.length) {
+      // [s, s+4) and [e-4, e) cover every byte of the value (with some around it when shorter
+      // than 4): equal words and length, equal value.
+      const view = viewOf(b);
+      const first = view.getInt32(s, true);
+      const last = view.getInt32(e - 4, true);
+      const slot = Math.imul(first ^ Math.imul(last, 0x9e3779b1) ^ n, 0x85ebca6b) >>> 24;
+      if (this.shortLength[slot] === n && this.shortFirst[slot] === first && this.shortLast[slot] === last) {
         this.hits++;
-        return this.verdicts[h & 255]!;
+        return this.shortVerdicts[slot] === 1;
+      }
+      this.decide();
+      const verdict = check(latin1(b, s, e));
+      this.shortFirst[slot] = first;
+      this.shortLast[slot] = last;
+      this.shortLength[slot] = n;
+      this.shortVerdicts[slot] = verdict ? 1 : 0;
+      return verdict;
+    }
+    const slot = hashOf(b, s, e) & 255;
+    const key = this.keys[slot];
+    if (key && key.length === n) {
+      let i = 0;
+      while (i < n && key[i] === b[s + i]) i++;
+      if (i === n) {
+        this.hits++;
+        return this.verdicts[slot] === 1;
       }
     }
-    // After a few thousand values: keep it only if at least half of them were seen before.
+    this.decide();
+    const verdict = check(latin1(b, s, e));
+    this.keys[slot] = b.subarray(s, e).slice();
+    this.verdicts[slot] = verdict ? 1 : 0;
+    return verdict;
+  }
+
+  /** After a few thousand values: keep remembering only if at least half of them were seen before. */
+  private decide(): void {
     if (this.lookups >= 4096 && !this.decided) {
       this.decided = true;
       this.on = this.hits * 2 >= this.lookups;
     }
-    return -1;
-  }
-
-  set(b: Buffer, start: number, end: number, h: number, verdict: boolean): void {
-    this.keys[h & 255] = b.subarray(start, end).slice();
-    this.verdicts[h & 255] = verdict ? 1 : 0;
   }
 }
 
@@ -610,16 +640,8 @@ function stringPasses(f: Field, b: Buffer, s: number, e: number): boolean {
       return f.pattern!.test(latin1(b, s, e));
     case S_SHAPE:
       return fitsShape(f.shape!, b, s, e);
-    case S_CACHE: {
-      const cache = f.cache!;
-      if (!cache.on) break;
-      const h = hashOf(b, s, e);
-      const known = cache.get(b, s, e, h);
-      if (known >= 0) return known === 1;
-      const verdict = f.check!(latin1(b, s, e));
-      cache.set(b, s, e, h, verdict);
-      return verdict;
-    }
+    case S_CACHE:
+      return f.cache!.verdict(b, s, e, f.check!);
   }
   return f.check!(latin1(b, s, e));
 }

@@ -872,6 +872,49 @@ describe('compileAcceptor', () => {
     expect(tally.no).toBe(2 * 200 * STORES.length);
   });
 
+  it('remembers verdicts on short strings by their bytes alone, whatever surrounds them', () => {
+    // Values of up to 8 bytes are remembered by the words that cover them, which for values under
+    // 4 bytes take in the bytes around them: neighbours must never change a verdict.
+    const accept = compileAcceptor(SALES_ORDERS)!;
+    const validate = compileRecordValidator(SALES_ORDERS);
+    const tally: Tally = { yes: 0, no: 0 };
+    const none = Buffer.alloc(0);
+    // Same length, same first four bytes, one passing and one not: placed / placex.
+    const values: Array<['store_id' | 'status', string]> = [
+      ...['S', 'S0', 'S01', 'S04', 'S09', 'WEB', 'WEBX', 'S010', 'S0101', 'S01010', 'S010101', 'S0101010', 'S01010101', 'web', 'S4', 'S04 '].map((v): ['store_id', string] => ['store_id', v]),
+      ...['placed', 'placex', 'place', 'plac', 'placedd', 'xlaced', 'cancelled', 'cancelleX'].map((v): ['status', string] => ['status', v]),
+    ];
+    for (let round = 0; round < 40; round++) {
+      for (const [field, value] of values) {
+        const record: Record<string, unknown> = { ...benchOrder(round), [field]: value };
+        const compact = Buffer.from(JSON.stringify(record), 'utf8');
+        // The same value at the end of the object, and with spaces around it.
+        const { [field]: moved, ...rest } = record;
+        const last = Buffer.from(JSON.stringify({ ...rest, [field]: moved }), 'utf8');
+        const spaced = Buffer.from(JSON.stringify(record).replace(`"${field}":"${value}"`, `"${field}" : "${value}" `), 'utf8');
+        for (const bytes of [compact, last, spaced]) {
+          const valid = whyNotRecord(validate, bytes) === null;
+          if (valid && !accept(bytes, 0, bytes.length)) expect.fail(`valid, but not accepted: ${bytes.toString()}`);
+          vouchesOnlyForPasses(accept, validate, bytes, none, none, tally);
+        }
+      }
+    }
+    // Many values of the same length and first (or last) four bytes as a passing one, each after
+    // it: those that land in its slot must still be told apart by their other bytes.
+    const chars = 'abcdefghijklmnopqrstuvwxyz0123456789_';
+    for (let i = 0; i < 1300; i++) {
+      const placed = Buffer.from(JSON.stringify({ ...benchOrder(i), status: 'placed' }), 'utf8');
+      if (!accept(placed, 0, placed.length)) expect.fail('a placed order was not accepted');
+      const [x, y] = [chars[i % 37], chars[Math.floor(i / 37) % 37]];
+      for (const near of [`plac${x}${y}`, `${x}${y}aced`]) {
+        if (near !== 'placed') vouchesOnlyForPasses(accept, validate, Buffer.from(JSON.stringify({ ...benchOrder(i), status: near }), 'utf8'), none, none, tally);
+      }
+    }
+    // Both kinds were met: valid codes taken on the fast path, the others left to the validator.
+    expect(tally.yes).toBeGreaterThan(0);
+    expect(tally.no).toBeGreaterThan(0);
+  });
+
   it('still decides strings exactly once values rarely repeat (and it stops remembering verdicts)', () => {
     const accept = compileAcceptor(FLAT)!;
     const validate = compileRecordValidator(FLAT);
