@@ -35,10 +35,15 @@ export function valueErrors(decoded: Decoded, validate?: RecordValidator, passes
   return passes?.() ? [] : validate(decoded.value);
 }
 
-export function toMessage(partition: number, r: SourceRecord, decode: ValueDecoder, validate?: RecordValidator): StreamMessage {
+/**
+ * A record as the message the app shows. `vouches` (optional, the line processor's acceptor)
+ * answering true for JSON value bytes stands for the validator finding nothing in them.
+ */
+export function toMessage(partition: number, r: SourceRecord, decode: ValueDecoder, validate?: RecordValidator, vouches?: (value: Buffer) => boolean): StreamMessage {
   const key = decodeKey(r.key);
   const decoded = decode(r.value);
-  const errors = valueErrors(decoded, validate);
+  const raw = r.value;
+  const errors = valueErrors(decoded, validate, vouches && raw && decoded.encoding === 'json' ? () => vouches(raw) : undefined);
   const m: StreamMessage = {
     partition,
     offset: r.offset,

@@ -15,8 +15,8 @@
 import type { OdcsSchemaElementProperty } from '../../catalog/standards/odcs';
 import { compileRecordValidator, type RecordValidator } from '../../quality/record-validator';
 import type { StreamMessage } from '../../../../shared/model/stream';
-import { decodeHeaders, decodeKey, headerText, makeValueDecoder, type Decoded, type ValueDecoder, type ValueFormat } from '../decode';
-import { compileMessageFilter, valueErrors, type MessageFilter } from '../message';
+import { decodeKey, headerText, makeValueDecoder, type ValueDecoder, type ValueFormat } from '../decode';
+import { compileMessageFilter, toMessage, type MessageFilter } from '../message';
 import { compileAcceptor, isPlainJson, type RecordAcceptor } from './accept';
 import { viewOf, wordsOf } from './byte-view';
 import { CHECKED, HDR, MATCHED, PASSED, REC, R_HEADERS, R_HEADER_COUNT, R_KEY, R_KEY_LEN, R_OFFSET, R_PARTITION, R_TIMESTAMP, R_VALUE, R_VALUE_LEN, type Chunk, type ChunkResult } from './chunk';
@@ -378,16 +378,12 @@ function sameHeaders(b: Buffer, recs: Float64Array, hdrs: Int32Array, prev: numb
   return true;
 }
 
-/** Record i of a chunk as the StreamMessage the app would show (see toMessage in message.ts). */
+/** Record i of a chunk as the StreamMessage the app would show. */
 function message(chunk: Chunk, data: Buffer, i: number, raw: Buffer | null, decode: ValueDecoder, validate: RecordValidator | undefined, accept: RecordAcceptor | null): StreamMessage {
   const recs = chunk.recs;
   const at = i * REC;
   const ks = recs[at + R_KEY]!;
   const kl = recs[at + R_KEY_LEN]!;
-  const key = decodeKey(kl < 0 ? null : data.subarray(ks, ks + kl));
-  const decoded: Decoded = decode(raw);
-  // The acceptor vouching for the bytes means the validator finds nothing in what they decode to.
-  const errors = valueErrors(decoded, validate, accept && raw && decoded.encoding === 'json' ? () => accept(raw, 0, raw.length) : undefined);
   const h0 = recs[at + R_HEADERS]!;
   const hn = recs[at + R_HEADER_COUNT]!;
   const headers = new Array<{ key: string; value: Buffer | null }>(hn);
@@ -396,18 +392,6 @@ function message(chunk: Chunk, data: Buffer, i: number, raw: Buffer | null, deco
     const hl = chunk.hdrs[j + 2]!;
     headers[h] = { key: chunk.keys[chunk.hdrs[j]!]!, value: hl < 0 ? null : data.subarray(chunk.hdrs[j + 1]!, chunk.hdrs[j + 1]! + hl) };
   }
-  const m: StreamMessage = {
-    partition: recs[at + R_PARTITION]!,
-    offset: recs[at + R_OFFSET]!,
-    timestamp: recs[at + R_TIMESTAMP]!,
-    key: key.key,
-    keyEncoding: key.encoding,
-    value: decoded.value,
-    valueEncoding: decoded.encoding,
-    headers: decodeHeaders(headers),
-    size: raw?.length ?? 0,
-    errors,
-  };
-  if (validate || decoded.error) m.valid = errors.length === 0;
-  return m;
+  const record = { offset: recs[at + R_OFFSET]!, timestamp: recs[at + R_TIMESTAMP]!, key: kl < 0 ? null : data.subarray(ks, ks + kl), value: raw, headers };
+  return toMessage(recs[at + R_PARTITION]!, record, decode, validate, accept ? (value) => accept(value, 0, value.length) : undefined);
 }
