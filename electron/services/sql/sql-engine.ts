@@ -185,7 +185,7 @@ export class SqlEngine {
           const last = await statements.prepare(statements.count - 1);
           if (statements.count === 1 && last.statementType === duckdb.StatementType.SELECT && isPlainQuery(sql)) {
             // The common case, in parallel inside DuckDB.
-            await c.run(`CREATE TABLE ${table} AS ${sql.trim().replace(/;\s*$/, '')}`);
+            await c.run(`CREATE TABLE ${table} AS ${queryBody(sql)}`);
           } else {
             // Anything else (several statements, SHOW, DESCRIBE, PRAGMA…): append its chunks as they
             // come. The table is made from the prepared statement's columns before the statement
@@ -270,8 +270,7 @@ export class SqlEngine {
    */
   async copy(what: { result: string } | { sql: string }, target: string, format: CopyFormat, opts: { signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<number> {
     const kept = 'result' in what ? this.result(what.result).table : null;
-    // Only the end is trimmed: lines before the query keep DuckDB's line numbers the user's.
-    const query = 'sql' in what ? what.sql.replace(/\s*;?\s*$/, '') : null;
+    const query = 'sql' in what ? queryBody(what.sql) : null;
     // The closing parenthesis on a line of its own: a query may end in a -- comment.
     const source = kept ? `COPY ${kept}` : `${COPY_QUERY_HEAD}${query}\n)`;
     try {
@@ -349,6 +348,14 @@ async function createView(c: DuckDBConnection, t: TableSource, byName: boolean):
     await c.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await c.run(`CREATE OR REPLACE VIEW ${schema}.${quoteIdent(t.name.slice(dot + 1))} AS SELECT * FROM main.${name}`);
   }
+}
+
+/**
+ * One query's text for a statement of ours to wrap, without its closing semicolon. Only the end
+ * is trimmed: lines before the query keep DuckDB's line numbers the user's.
+ */
+function queryBody(sql: string): string {
+  return sql.replace(/\s*;?\s*$/, '');
 }
 
 /** What comes before a query in the COPY that writes it out (error positions are moved back by it). */
