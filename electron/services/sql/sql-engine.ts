@@ -12,6 +12,7 @@ import { ApiError } from '../../../shared/api/errors';
 import { sqlString } from './duckdb';
 import { duckdb } from './duckdb-api';
 import { jsonCell } from './result-cells';
+import { exactGlob } from './exact-glob';
 import { sqlError } from './sql-errors';
 
 export interface SnapshotFile {
@@ -102,8 +103,9 @@ export class SqlEngine {
       // TIMESTAMPTZ values in the machine's own zone.
       await setup.run(`SET GLOBAL TimeZone = 'UTC'`);
       // Published snapshots never change, so their footers can be kept: the check below reads
-      // every footer once, and queries then plan from memory instead of re-reading them (DuckDB
-      // still compares each file's modification time, so a replaced file is read again).
+      // every footer once, and queries then plan from memory instead of re-reading them, and
+      // count(*) is answered from them (the views name files by exactGlob for that). DuckDB
+      // still compares each file's modification time, so a replaced file is read again.
       await setup.run(`SET GLOBAL parquet_metadata_cache = true`);
       for (const t of opts.tables) {
         // One broken file must not break the product: read each footer (in parallel, one
@@ -328,12 +330,11 @@ async function createView(c: DuckDBConnection, t: TableSource, byName: boolean):
   const name = quoteIdent(t.name);
   let body: string;
   const hive = t.files.length ? HIVE_DAY.exec(t.files[0]!.path)?.[1] : undefined;
+  const files = t.files.map((f) => sqlString(exactGlob(f.path))).join(', ');
   if (t.files.length && hive && t.files.every((f) => HIVE_DAY.test(f.path))) {
     // date=YYYY-MM-DD folders: DuckDB gives the day per file as a hive column, which costs nothing per row.
-    const files = t.files.map((f) => sqlString(f.path)).join(', ');
     body = `SELECT * EXCLUDE (${quoteIdent(hive)}), CAST(${quoteIdent(hive)} AS DATE) AS snapshot_date FROM read_parquet([${files}], hive_partitioning = true, union_by_name = ${byName})`;
   } else if (t.files.length) {
-    const files = t.files.map((f) => sqlString(f.path)).join(', ');
     body = `SELECT * EXCLUDE (filename), ${SNAPSHOT_DATE_SQL} AS snapshot_date FROM read_parquet([${files}], filename = true, union_by_name = ${byName}, hive_partitioning = false)`;
   } else {
     // No snapshot here: an empty table with the contract's columns, so queries still plan.

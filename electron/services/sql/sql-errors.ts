@@ -1,6 +1,7 @@
 // DuckDB's error text as an API error with the line and column it points at, so the editor can
 // put a marker there and the CLI can print it.
 import { ApiError } from '../../../shared/api/errors';
+import { goneFileMessage } from './exact-glob';
 
 /** DuckDB marks the spot with "LINE n: <text>" and a caret line under it. */
 export function sqlPosition(message: string, sql: string): { line: number; column: number } | null {
@@ -24,6 +25,8 @@ export function sqlError(e: unknown, sql: string, wrapped = 0): ApiError {
   if (e instanceof ApiError) return e;
   const message = (e instanceof Error ? e.message : String(e)).trim().replace(/^Failed to extract statements: /, '');
   if (/INTERRUPT Error|Interrupted/.test(message)) return new ApiError('CANCELLED', 'Query cancelled');
+  const gone = goneFileMessage(message);
+  if (gone) return new ApiError('NOT_FOUND', gone);
   const at = sqlPosition(message, sql);
   const pos = at && at.line === 1 && wrapped ? { line: 1, column: Math.max(1, at.column - wrapped) } : at;
   // The first line is DuckDB's sentence; the caret drawing is replaced by line and column.

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServices, type Services } from '../../../../../electron/services/services';
+import { sqlString } from '../../../../../electron/services/sql/duckdb';
+import { exactGlob } from '../../../../../electron/services/sql/exact-glob';
 import { plainlyOneQuery } from '../../../../../electron/services/sql/sql-engine';
 import { DEMO } from '../../../../helpers/workspace-fixture';
 
@@ -205,6 +207,47 @@ describe('SQL over products', () => {
       const schema = await s.sql.schema();
       expect(schema.problems.map((p) => p.file).sort()).toEqual([bad, join(ws, 'snapshots/sales.orders/date=2026-10-06/part-0.parquet')]);
       expect(schema.problems[0]!.message).toMatch(/not a readable Parquet file/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('answers count(*) over every day from the footers read at start, without scanning', async () => {
+    const plan = await rows(`EXPLAIN SELECT count(*) FROM "sales.orders"`);
+    expect(String(plan[0]![1])).not.toMatch(/READ_PARQUET|TABLE_SCAN/);
+    expect(await rows(`SELECT count(*) FROM "sales.orders"`)).toEqual(await truth(`SELECT count(*) FROM ${ORDERS}`));
+  });
+
+  it('names each snapshot file to DuckDB by a pattern that matches that file alone', async () => {
+    const files = join(dir, 'globs');
+    const odd = join(files, 'odd[1]*');
+    await mkdir(odd, { recursive: true });
+    const names = ['part-0.parquet', 'part-0.parquetx', 'part-00.parquet', 'xpart-0.parquet', 'part-0.parquet!'];
+    for (const [i, name] of names.entries()) {
+      for (const folder of [files, odd]) await independent.run(`COPY (SELECT ${i} AS n) TO '${join(folder, name)}' (FORMAT parquet)`);
+    }
+    for (const folder of [files, odd]) {
+      for (const [i, name] of names.entries()) {
+        const path = join(folder, name);
+        const got = await truth(`SELECT n, filename FROM read_parquet([${sqlString(exactGlob(path))}], filename = true)`);
+        expect(got, path).toEqual([[i, path]]);
+      }
+    }
+    expect(exactGlob(join(files, 'part-0.parquet'))).toBe(join(files, 'part-0.parque[t]'));
+    expect(exactGlob(join(odd, 'part-0.parquet'))).toBe(join(odd, 'part-0.parquet'));
+  });
+
+  it('says which snapshot file is gone when one is removed after the workspace was read', async () => {
+    const ws = join(dir, 'ws-gone');
+    for (const part of ['dpx.workspace.yaml', 'products', 'contracts', 'snapshots']) await cp(join(DEMO, part), join(ws, part), { recursive: true });
+    const s = await openServices({ workspace: ws, cacheDir: join(dir, 'cache3') });
+    try {
+      await s.sql.run(`SELECT count(*) FROM "sales.orders"`);
+      const gone = join(ws, 'snapshots/sales.orders/date=2026-10-07/part-0.parquet');
+      await rm(gone);
+      await expect(s.sql.run(`SELECT sum(amount) FROM "sales.orders"`)).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Snapshot file ${gone} is gone (removed after the workspace was read); reload the workspace to query what is there now` });
+      // Other products still answer.
+      expect(await s.sql.run(`SELECT count(*) FROM "customers.profile"`)).toMatchObject({ rowCount: 1 });
     } finally {
       await s.close();
     }
