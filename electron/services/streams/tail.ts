@@ -110,9 +110,10 @@ class TailState {
   private failures = 0;
   /**
    * Ask the source for undecoded record batches: a processor copies them whole. Not with a
-   * capture (it keeps records) or a time range (its stop rule reads each record's time).
+   * capture (it keeps records) or a time range (its stop rule reads each record's time). Then
+   * nothing of a read is kept but the processor's copies.
    */
-  private readonly batches: boolean;
+  readonly batches: boolean;
 
   constructor(
     private readonly o: TailOptions,
@@ -347,6 +348,8 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
 
   const reader = (async () => {
     let taken = 0;
+    /** The last read, when nothing but the processor's copies of it is kept (see TailState.batches). */
+    let copied: PartitionBatch[] | null = null;
     try {
       while (!signal.aborted) {
         prepare();
@@ -364,8 +367,13 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
           readerEnd = 'max-scanned';
           return;
         }
+        // A read starts only once nothing of the last one waits to be prepared (above): all of it is
+        // in chunks, copied, and its memory may take the next answers.
+        if (copied) o.source.recycle?.(copied);
+        copied = null;
         const batches = await t.read(active, signal);
         if (batches === null || signal.aborted) continue;
+        if (t.batches) copied = batches;
         for (const batch of batches) {
           marks.set(batch.partition, { low: batch.low, high: batch.high });
           const stopAt = o.toEnd ? end.get(batch.partition)! : Infinity;

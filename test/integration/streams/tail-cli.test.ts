@@ -83,6 +83,8 @@ describe('dpx tail over the real broker', { timeout: 120_000 }, () => {
 
     const got = lines(workers);
     expect(got).toHaveLength(TOTAL);
+    // Each line holds its own record's value (fetch answers' memory takes later answers once copied).
+    expect(got.filter((m) => (m.value as { order_id?: string } | null)?.order_id !== m.key).map((m) => m.key)).toEqual(['O-00000100']);
     for (const p of [0, 1, 2]) {
       const offsets = got.filter((m) => m.partition === p).map((m) => m.offset);
       expect(offsets).toEqual(Array.from({ length: PER_PARTITION }, (_, i) => i));
@@ -106,6 +108,22 @@ describe('dpx tail over the real broker', { timeout: 120_000 }, () => {
     // WEB is the store of every third order (i % 3 = 2), all in partition 2.
     expect(got).toHaveLength(PER_PARTITION);
     expect(got.every((m) => m.partition === 2 && (m.value as { store_id: string }).store_id === 'WEB')).toBe(true);
+  });
+
+  it('a limit with a rare filter: what waits between reads is what was read (fetch memory is reused only once copied)', async () => {
+    // Records wait as runs while chunks of 256 are checked against the filter, and the client
+    // reads ahead meanwhile: had their fetch answer's memory been reused, they would show later answers' bytes.
+    const args = [...product(), '--from', 'earliest', '--filter', "value.order_id LIKE '%999'", '--limit', '40', '--json'];
+    for (const run of await Promise.all([dpx(args), dpx(args, 0)])) {
+      expect(run.code, run.stderr).toBe(0);
+      const got = lines(run);
+      expect(got).toHaveLength(40);
+      for (const m of got) {
+        expect(m.key).toMatch(/^O-\d{5}999$/);
+        expect((m.value as { order_id: string }).order_id).toBe(m.key);
+        expect(m.partition).toBe(Number(m.key!.slice(2)) % 3);
+      }
+    }
   });
 
   it('prints readable lines the same way on workers and on the main thread', async () => {

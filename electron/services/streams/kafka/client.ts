@@ -17,6 +17,7 @@ import { isIP } from 'node:net';
 import { BrokerConnection } from './connection';
 import type { TlsOptions } from './connection';
 import { ErrorCodes, KafkaError, errorFromCode, needsMetadataRefresh } from './errors';
+import { FramePool } from './frame-pool';
 import { ProtocolDecodeError } from './protocol/decoder';
 import type { Reader } from './protocol/decoder';
 import {
@@ -103,6 +104,8 @@ export interface FetchedPartition {
   records: KafkaRecord[];
   /** With `raw`: the batches, when they hold the records (then `records` is empty). */
   batches?: RecordBatch[];
+  /** The fetch answer that records and batches are views of: see recycle(). */
+  frame?: Buffer;
   /**
    * Where to fetch next: the offset after the last record, or after the last batch when the
    * batch ends in records that were dropped (transaction markers, aborted records, compaction);
@@ -177,6 +180,8 @@ export class KafkaClient {
   private readonly nodes = new Map<number, { host: string; port: number }>();
   private readonly topics = new Map<string, TopicMeta>();
   private readonly readAheads = new Map<number, ReadAhead>();
+  /** Fetch answers' memory, reused once a caller recycles it. */
+  private readonly frames = new FramePool();
   private readonly rotation = new Map<number, number>();
   private closed = false;
 
@@ -232,6 +237,7 @@ export class KafkaClient {
       connectTimeoutMs: this.connectTimeoutMs,
       requestTimeoutMs: this.requestTimeoutMs,
       maxVersions: this.maxVersions,
+      frames: this.frames,
       ...(nodeId !== undefined ? { nodeId } : {}),
     });
     const p = conn
@@ -781,10 +787,19 @@ export class KafkaClient {
         nextOffset,
       };
       if (batches?.length) fp.batches = batches;
+      if (records.length || batches?.length) fp.frame = frame;
       if (error) fp.error = error;
       out.push(fp);
     }
     return out;
+  }
+
+  /**
+   * The caller has copied what it keeps of these fetch answers (FetchedPartition.frame) and holds
+   * no view of them any more: their memory takes the next answers.
+   */
+  recycle(frames: Iterable<Buffer>): void {
+    for (const f of frames) this.frames.giveBack(f);
   }
 
   // ---------------------------------------------------------------- close

@@ -4,6 +4,7 @@
 // Frames are reassembled without quadratic concatenation: once a frame's 4-byte size is known,
 // one buffer of exactly that size is allocated and every incoming chunk is copied into it once
 // (a frame that sits inside one chunk is used in place, without a copy).
+import type { FramePool } from './frame-pool';
 import net from 'node:net';
 import tls from 'node:tls';
 import { KafkaError, kafkaErrorName } from './errors';
@@ -47,6 +48,8 @@ export interface ConnectionOptions {
   maxVersions?: Partial<Record<ApiKeyValue, number>>;
   /** How the cluster refers to this broker, for messages ("broker 1"). */
   nodeId?: number;
+  /** Where frames too large for one read come from (shared by a client's connections). */
+  frames?: FramePool;
 }
 
 interface Pending {
@@ -531,7 +534,7 @@ export class BrokerConnection {
         this.onFrame(f);
         if (this.closed) return;
       } else {
-        this.frame = Buffer.allocUnsafeSlow(size);
+        this.frame = this.opts.frames ? this.opts.frames.take(size) : Buffer.allocUnsafeSlow(size);
         this.frameHave = 0;
       }
     }

@@ -54,6 +54,8 @@ export async function kafkaClientOptions(c: KafkaConnection, root: string): Prom
 export class KafkaSource implements RecordSource {
   readonly live = true;
   readonly address: string;
+  /** The fetch answer each read partition's records are views of (see recycle). */
+  private readonly frames = new WeakMap<PartitionBatch, Buffer>();
 
   constructor(
     private readonly client: KafkaClient,
@@ -92,18 +94,32 @@ export class KafkaSource implements RecordSource {
     try {
       const fetched = await this.client.fetch(this.topic, positions, { maxWaitMs: opts.maxWaitMs, signal: opts.signal, raw: opts.batches === true });
       // Kafka records are source records as they are: no copy per record.
-      return fetched.map((f) => ({
-        partition: f.partition,
-        high: f.highWatermark,
-        low: f.logStartOffset,
-        next: f.nextOffset,
-        records: f.records,
-        ...(f.batches ? { batches: f.batches } : {}),
-      }));
+      return fetched.map((f) => {
+        const batch: PartitionBatch = {
+          partition: f.partition,
+          high: f.highWatermark,
+          low: f.logStartOffset,
+          next: f.nextOffset,
+          records: f.records,
+          ...(f.batches ? { batches: f.batches } : {}),
+        };
+        if (f.frame) this.frames.set(batch, f.frame);
+        return batch;
+      });
     } catch (e) {
       if (e instanceof KafkaError && e.retriable) throw new SourceError(e.message, true);
       throw kafkaApiError(e);
     }
+  }
+
+  recycle(read: PartitionBatch[]): void {
+    const frames = new Set<Buffer>();
+    for (const b of read) {
+      const f = this.frames.get(b);
+      if (f) frames.add(f);
+      this.frames.delete(b);
+    }
+    this.client.recycle(frames);
   }
 
   async close(): Promise<void> {

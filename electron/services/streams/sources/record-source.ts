@@ -56,5 +56,10 @@ export interface RecordSource {
    * caller may retry from the same positions (broker restart, leader change).
    */
   read(positions: Map<number, number>, opts: ReadOptions): Promise<PartitionBatch[]>;
+  /**
+   * The caller has copied what it keeps of this read and holds no view of its records or batches
+   * any more: the source may reuse their memory. Optional for sources and for callers.
+   */
+  recycle?(read: PartitionBatch[]): void;
   close(): Promise<void>;
 }
