@@ -77,6 +77,20 @@ export const MATCHED = 4;
 const MAX_GAP = 4096;
 
 /**
+ * The tables a builder fills, kept by its caller for the next builder: they are copied into the
+ * chunk's buffer when it is built, so fresh ones per chunk would only be garbage.
+ */
+export interface ChunkTables {
+  recs: Float64Array;
+  hdrs: Int32Array;
+  batches: Float64Array;
+}
+
+export function chunkTables(records = 1024): ChunkTables {
+  return { recs: new Float64Array(records * REC), hdrs: new Int32Array(records * HDR), batches: new Float64Array(0) };
+}
+
+/**
  * Collects records into a chunk. Key, value and header values are zero-copy views of a fetch
  * response (or of a decompressed batch): consecutive views of one buffer become one span, copied
  * with one memcpy when the chunk is built.
@@ -90,16 +104,21 @@ export class ChunkBuilder {
   private keyIndex = new Map<string, number>();
   private lastKey: string | null = null;
   private lastKeyIndex = 0;
-  private batches = new Float64Array(0);
+  private batches: Float64Array;
   private nBatches = 0;
   // spans: closed ones, then the open one
   private spans: Array<{ buf: ArrayBufferLike; start: number; end: number }> = [];
   private base = 0;
   private open: { buf: ArrayBufferLike; start: number; end: number } | null = null;
 
-  constructor(capacity = 1024) {
-    this.recs = new Float64Array(capacity * REC);
-    this.hdrs = new Int32Array(capacity * HDR);
+  constructor(
+    capacity = 1024,
+    private readonly tables: ChunkTables = chunkTables(capacity),
+  ) {
+    this.recs = tables.recs;
+    this.hdrs = tables.hdrs;
+    this.batches = tables.batches;
+    this.reserve(capacity);
   }
 
   /** Where bytes of a buffer, [off, end), will be in the chunk's data. */
@@ -125,7 +144,7 @@ export class ChunkBuilder {
     if (records * REC <= this.recs.length) return;
     const grown = new Float64Array(Math.max(this.recs.length * 2, records * REC));
     grown.set(this.recs);
-    this.recs = grown;
+    this.recs = this.tables.recs = grown;
   }
 
   add(partition: number, r: SourceRecord): void {
@@ -156,7 +175,7 @@ export class ChunkBuilder {
       if ((this.nHdrs + h) * HDR > this.hdrs.length) {
         const grown = new Int32Array(Math.max(this.hdrs.length * 2, (this.nHdrs + h) * HDR));
         grown.set(this.hdrs);
-        this.hdrs = grown;
+        this.hdrs = this.tables.hdrs = grown;
       }
       const hdrs = this.hdrs;
       for (let i = 0; i < h; i++) {
@@ -190,7 +209,7 @@ export class ChunkBuilder {
     if ((this.nBatches + 1) * BAT > this.batches.length) {
       const grown = new Float64Array(Math.max(this.batches.length * 2, 4 * BAT));
       grown.set(this.batches);
-      this.batches = grown;
+      this.batches = this.tables.batches = grown;
     }
     const b = batch.buf;
     const start = this.place(b.buffer, b.byteOffset + batch.start, b.byteOffset + batch.end);
@@ -209,27 +228,37 @@ export class ChunkBuilder {
   }
 
   /**
-   * `alloc` gives the chunk's buffer (see ring.ts). The room after the input fits the usual
-   * output (the value, ~170 bytes of fields, keys and headers again).
+   * `alloc` gives the chunk's buffer (see ring.ts), 8-byte aligned. The tables go first, so in
+   * shared memory a worker reads and fills them where they are (nothing copied or allocated per
+   * chunk); then the records' bytes, then room for the usual output (the value, ~170 bytes of
+   * fields, keys and headers again).
    */
   build(alloc: (bytes: number) => Buffer): Chunk {
     const open = this.open;
     const size = this.base + (open ? open.end - open.start : 0);
-    const data = alloc(size + outputRoom(size, this.count));
+    const nRecs = this.count * REC;
+    const nBatches = this.nBatches * BAT;
+    const nHdrs = this.nHdrs * HDR;
+    const tableBytes = (nRecs + nBatches) * 8 + Math.ceil(nHdrs / 2) * 8;
+    const region = alloc(tableBytes + size + outputRoom(size, this.count));
+    if (region.byteOffset % 8 !== 0) throw new Error('chunk buffers must be 8-byte aligned');
+    const memory = region.buffer;
+    let tableAt = region.byteOffset;
+    const recs = new Float64Array(memory, tableAt, nRecs);
+    recs.set(this.recs.subarray(0, nRecs));
+    tableAt += nRecs * 8;
+    const batches = new Float64Array(memory, tableAt, nBatches);
+    batches.set(this.batches.subarray(0, nBatches));
+    tableAt += nBatches * 8;
+    const hdrs = new Int32Array(memory, tableAt, nHdrs);
+    hdrs.set(this.hdrs.subarray(0, nHdrs));
+    const data = region.subarray(tableBytes);
     let at = 0;
     for (const s of this.spans) {
       data.set(new Uint8Array(s.buf, s.start, s.end - s.start), at);
       at += s.end - s.start;
     }
-    return {
-      count: this.count,
-      data,
-      size,
-      recs: this.recs.subarray(0, this.count * REC),
-      hdrs: this.hdrs.subarray(0, this.nHdrs * HDR),
-      keys: this.keys,
-      batches: this.batches.subarray(0, this.nBatches * BAT),
-    };
+    return { count: this.count, data, size, recs, hdrs, keys: this.keys, batches };
   }
 }
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { RecordRun } from '../runs';
 import type { TailProcessor } from '../tail';
-import { ChunkBuilder, type Chunk, type ChunkResult } from './chunk';
+import { ChunkBuilder, chunkTables, type Chunk, type ChunkResult } from './chunk';
 import type { ChunkProcessor, LineSpec } from './lines';
 import { ChunkRing } from './ring';
 import { WORKER_FLAG, type FromWorker, type ToWorker } from './worker';
@@ -19,9 +19,10 @@ const RING_BYTES = 64 << 20;
 /** Chunks prepared in a ring of buffers, released in turn once their output is written. */
 abstract class RingProcessor {
   private readonly ring = new ChunkRing(RING_BYTES);
+  private readonly tables = chunkTables();
 
   prepare(runs: RecordRun[], count: number): Chunk {
-    const b = new ChunkBuilder(count);
+    const b = new ChunkBuilder(count, this.tables);
     for (const run of runs) {
       if ('records' in run) for (const r of run.records) b.add(run.partition, r);
       else b.addBatch(run.partition, run.batch, run.first, run.count);

@@ -20,15 +20,16 @@ export class ChunkRing {
     this.buf = Buffer.from(new SharedArrayBuffer(bytes));
   }
 
-  /** A buffer of n bytes, to release (in turn) once it is no longer needed. */
+  /** A buffer of n bytes, 8-byte aligned (chunk tables are read as Float64Array), to release (in turn) once it is no longer needed. */
   take(n: number): Buffer {
-    const start = this.fit(n);
+    const start = this.fit(Math.ceil(n / 8) * 8);
     if (start < 0) {
       this.live.push(null);
       return Buffer.allocUnsafeSlow(n);
     }
-    this.live.push({ start, end: start + n });
-    this.head = start + n;
+    const end = start + Math.ceil(n / 8) * 8;
+    this.live.push({ start, end });
+    this.head = end;
     return this.buf.subarray(start, start + n);
   }
 
