@@ -4,7 +4,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { ApiError } from '../../shared/api/errors';
 import type { ApiClient } from '../../shared/api/client';
 import { openServices, type Services } from '../services/services';
-import { createInProcessClient } from '../transport/in-process';
 import { DEMO_WORKSPACE } from './paths';
 import { printCatalogList, printFindings, printProduct } from './cli-format';
 import { runTailCli } from './cli-tail';
@@ -37,6 +36,8 @@ async function withServices<T>(opts: GlobalOptions, fn: (services: Services) => 
 
 async function withClient<T>(opts: GlobalOptions, fn: (client: ApiClient) => Promise<T>): Promise<T> {
   const services = await openServices({ workspace: opts.workspace });
+  // Loaded here, not at start: the API contract's schemas cost every other command ~20 ms.
+  const { createInProcessClient } = await import('../transport/in-process');
   const { client, close } = createInProcessClient(services.handlers);
   try {
     return await fn(client);

@@ -48,8 +48,9 @@ export class CatalogService {
   }
 
   private static async read(path: string): Promise<State> {
-    const ws = await loadWorkspace(path);
-    const loaded = await loadDescriptors(ws, await DescriptorCache.forThisBuild());
+    const cache = await DescriptorCache.forThisBuild();
+    const ws = await loadWorkspace(path, cache);
+    const loaded = await loadDescriptors(ws, cache);
     return { ws, model: buildModel(loaded, ws), problems: loaded.findings };
   }
 

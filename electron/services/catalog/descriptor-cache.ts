@@ -1,4 +1,4 @@
-// Descriptors as they were read last time, kept between runs. Every `dpx` command starts afresh,
+// Descriptors (and the workspace file) as they were read last time, kept between runs. Every `dpx` command starts afresh,
 // and reading the YAML and checking it against ODPS/ODCS is cold code each time: ~200 ms for the
 // demo's eight files, before anything else can start. A cached entry is used only for the same
 // file (path, size, inode, modification and change times) read by the same build of the app;
@@ -19,8 +19,11 @@ import { linesSource, type ParsedYamlSource, type YamlSource } from './yaml-sour
 /** Bump when what an entry holds changes shape. */
 const FORMAT = 1;
 
+/** A descriptor, or the workspace file itself (its value only: it is checked on every run, see loadWorkspace). */
+export type CachedKind = DescriptorKind | 'workspace';
+
 export interface CachedDescriptor {
-  kind: DescriptorKind;
+  kind: CachedKind;
   /** The document as the schema check gave it. */
   doc: unknown;
   source: YamlSource;
@@ -31,7 +34,7 @@ interface Entry {
   build: string;
   file: string;
   stamp: string;
-  kind: DescriptorKind;
+  kind: CachedKind;
   doc: unknown;
   value: unknown;
   lines: Record<string, number>;
@@ -72,7 +75,7 @@ export class DescriptorCache {
   }
 
   /** Keeps a valid descriptor read from the file as it was at `stamp`. Best effort: a cache that cannot be written is skipped. */
-  async put(file: string, stamp: string, kind: DescriptorKind, doc: unknown, source: ParsedYamlSource): Promise<void> {
+  async put(file: string, stamp: string, kind: CachedKind, doc: unknown, source: ParsedYamlSource): Promise<void> {
     const entry: Entry = { format: FORMAT, build: this.build, file, stamp, kind, doc, value: source.value, lines: source.lines() };
     const target = this.pathOf(file);
     const temp = `${target}.${process.pid}.tmp`;

@@ -71,6 +71,7 @@ export async function loadDescriptors(ws: Workspace, cache: DescriptorCache | nu
   const reads = await Promise.all(
     ws.descriptorFiles.map(async (d) => {
       const kept = cache ? await cache.get(d.file) : { hit: null, stamp: null };
+      if (kept.hit?.kind === 'workspace') kept.hit = null;
       return { kept, read: kept.hit ? null : await readYaml(d.file) };
     }),
   );
@@ -81,7 +82,7 @@ export async function loadDescriptors(ws: Workspace, cache: DescriptorCache | nu
     else out.contracts.push({ doc: doc as OdcsDocument, source });
   };
   for (const { kept, read } of reads) {
-    if (kept.hit) {
+    if (kept.hit && kept.hit.kind !== 'workspace') {
       add(kept.hit.kind, kept.hit.doc, kept.hit.source);
       continue;
     }

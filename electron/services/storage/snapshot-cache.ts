@@ -23,6 +23,7 @@ import { appDataDir } from '../app-data';
 import { inRange } from './snapshot-layout';
 import type { DownloadResult, SnapshotDayListing, SnapshotFile, SnapshotStore } from './snapshot-store';
 import { StorageError } from './storage-errors';
+import { codeUnitOrder } from '../code-unit-order';
 
 export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 ** 3;
 export const SNAPSHOT_CHANGED_RULE = 'snapshot-changed';
@@ -384,7 +385,7 @@ export class SnapshotCache {
       groups.set(id, [...(groups.get(id) ?? []), e]);
     }
     const lastAccess = (es: CacheEntry[]) => es.reduce((a, e) => (e.lastAccess > a ? e.lastAccess : a), '');
-    const order = [...groups.values()].sort((a, b) => lastAccess(a).localeCompare(lastAccess(b)));
+    const order = [...groups.values()].sort((a, b) => codeUnitOrder(lastAccess(a), lastAccess(b)));
     const evicted: EvictedSnapshot[] = [];
     for (const group of order) {
       if (total + incoming <= this.maxBytes) break;
@@ -467,8 +468,8 @@ export class SnapshotCache {
       d.bytes += e.size;
       if (e.lastAccess > d.lastAccess) d.lastAccess = e.lastAccess;
     }
-    for (const d of byDay.values()) d.files.sort((a, b) => a.name.localeCompare(b.name));
-    return [...byDay.values()].sort((a, b) => a.date.localeCompare(b.date));
+    for (const d of byDay.values()) d.files.sort((a, b) => codeUnitOrder(a.name, b.name));
+    return [...byDay.values()].sort((a, b) => codeUnitOrder(a.date, b.date));
   }
 
   /** The cached files of a day (absolute paths, current versions), marked as used now. */

@@ -21,6 +21,7 @@ import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { resolveSecret } from '../secrets';
 import { layoutMatcher } from './snapshot-layout';
 import { StorageError, cancelled, isStorageError, networkCode } from './storage-errors';
+import { codeUnitOrder } from '../code-unit-order';
 
 // ---------------------------------------------------------------------------------------------
 // The interface
@@ -304,8 +305,8 @@ function groupDays(entries: Array<{ rel: string; file: Omit<SnapshotFile, 'name'
     if (!day) days.set(m.date, (day = { date: m.date, dayPath: m.dayPath, files: [] }));
     day.files.push({ ...file, name: m.name });
   }
-  for (const d of days.values()) d.files.sort((a, b) => a.key.localeCompare(b.key));
-  return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
+  for (const d of days.values()) d.files.sort((a, b) => codeUnitOrder(a.key, b.key));
+  return [...days.values()].sort((a, b) => codeUnitOrder(a.date, b.date));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -77,6 +77,36 @@ describe('descriptor cache', () => {
     expect(summary(await loadDescriptors(ws, unwritable))).toEqual(summary(read));
   });
 
+  it('keeps the workspace file too: the same workspace from the cache, its checks and variables applied on every run', async () => {
+    const read = await loadWorkspace(fixture.dir);
+    const cache = new DescriptorCache(dir, 'build-1');
+    const first = await loadWorkspace(fixture.dir, cache);
+    const second = await loadWorkspace(fixture.dir, cache);
+    expect(second.source).not.toHaveProperty('lines'); // taken from the cache
+    for (const ws of [first, second]) {
+      expect({ ...ws, source: null }).toEqual({ ...read, source: null });
+      expect(linesOf(ws.source)).toEqual(linesOf(read.source));
+    }
+    // ${VAR} in connections takes the environment's value of this run, cached or not.
+    await fixture.edit('dpx.workspace.yaml', (d) => d.setIn(['connections', 'sales-events'], d.createNode({ type: 'kafka', bootstrap: '${DPX_TEST_BROKER:-127.0.0.1:1}' })));
+    await loadWorkspace(fixture.dir, cache);
+    process.env['DPX_TEST_BROKER'] = '127.0.0.1:2';
+    try {
+      const ws = await loadWorkspace(fixture.dir, cache);
+      expect(ws.source).not.toHaveProperty('lines');
+      expect(ws.config.connections['sales-events']).toMatchObject({ bootstrap: '127.0.0.1:2' });
+    } finally {
+      delete process.env['DPX_TEST_BROKER'];
+    }
+    // A literal secret is refused every time, and never kept.
+    await fixture.edit('dpx.workspace.yaml', (d) => d.setIn(['connections', 'sales-events', 'sasl'], d.createNode({ mechanism: 'plain', username: 'u', password: 'hunter2' })));
+    const entries = (await readdir(dir)).length;
+    for (let i = 0; i < 2; i++) await expect(loadWorkspace(fixture.dir, cache)).rejects.toMatchObject({ code: 'WORKSPACE_UNREADABLE', message: expect.stringContaining('secrets must not be written') });
+    const kept = await Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), 'utf8')));
+    expect(kept.length).toBe(entries);
+    expect(kept.some((t) => t.includes('hunter2'))).toBe(false);
+  });
+
   it('finds the lines of keys, list items, nested values and missing paths as the parser does', () => {
     const text = ['id: x', 'ports:', '  - name: a', '    tags: [t1, t2]', '  - name: b', 'nested:', '  deep:', '    deeper: 1', "'quoted key': 2", '7: seven', ''].join('\n');
     const r = parseYaml('f.yaml', text);
