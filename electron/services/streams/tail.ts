@@ -14,7 +14,7 @@ import type { RecordValidator } from '../quality/record-validator';
 import type { CaptureWriter } from './capture/capture-writer';
 import type { ValueDecoder } from './decode';
 import { toMessage, type MessageFilter } from './message';
-import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type Chunk, type ChunkResult } from './parallel/chunk';
+import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type Chunk, type ChunkResult, type FrameRoom } from './parallel/chunk';
 import { runEnd, runLength, runsOf, splitRun, type RecordRun } from './runs';
 import type { PartitionBatch, RecordSource, Watermarks } from './sources/record-source';
 
@@ -38,9 +38,11 @@ export interface TailProcessor {
   /**
    * Takes records as soon as they are read, copying what it needs (a chunk), so the records and
    * the fetch response they are views of die young: garbage collection stays cheap. Runs may be
-   * undecoded record batches (see runs.ts).
+   * undecoded record batches (see runs.ts). With `room` (free memory after the fetch answer the
+   * runs are in) the chunk is built there instead, nothing copied: the answer's memory is then
+   * in use until the chunk is released.
    */
-  prepare(runs: RecordRun[], count: number): Chunk;
+  prepare(runs: RecordRun[], count: number, room?: FrameRoom): Chunk;
   /**
    * Results come back per record, in the order of the runs, with the chunk's table (partition,
    * offset, size of each record): the engine keeps no record while it is processed.
@@ -333,8 +335,20 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
       }
       backlogCount -= count;
       pending += count;
-      ready.push(processor.prepare(runs, count));
+      ready.push(processor.prepare(runs, count, answerRoom));
+      prepared++;
     }
+  };
+  // Reads whose memory goes back to the source (recycle) once the chunks made of them are
+  // written out: chunks built in a fetch answer's room use it until then.
+  const answerRoom = t.batches ? o.source.room : undefined;
+  let prepared = 0;
+  let released = 0;
+  const recycling: Array<{ read: PartitionBatch[]; after: number }> = [];
+  const release = () => {
+    processor.release();
+    released++;
+    while (recycling.length && recycling[0]!.after <= released) o.source.recycle?.(recycling.shift()!.read);
   };
   const submit = () => {
     while (ready.length && queue.length < processor.depth) {
@@ -348,7 +362,7 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
 
   const reader = (async () => {
     let taken = 0;
-    /** The last read, when nothing but the processor's copies of it is kept (see TailState.batches). */
+    /** The last read, when nothing but the processor's chunks of it is kept (see TailState.batches). */
     let copied: PartitionBatch[] | null = null;
     try {
       while (!signal.aborted) {
@@ -368,8 +382,8 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
           return;
         }
         // A read starts only once nothing of the last one waits to be prepared (above): all of it is
-        // in chunks, copied, and its memory may take the next answers.
-        if (copied) o.source.recycle?.(copied);
+        // in chunks, and its memory may take later answers once they are written out.
+        if (copied) recycling.push({ read: copied, after: prepared });
         copied = null;
         const batches = await t.read(active, signal);
         if (batches === null || signal.aborted) continue;
@@ -468,9 +482,9 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
       const cut = stopped ? ends[i]! : out.length;
       t.counted(stopped ? i + 1 : i);
       if (cut > 0 && o.sink.output) {
-        const wrote = o.sink.output(cut === out.length ? out : out.subarray(0, cut), () => processor.release());
+        const wrote = o.sink.output(cut === out.length ? out : out.subarray(0, cut), release);
         if (wrote) await wrote;
-      } else processor.release();
+      } else release();
       if (stopped) return finish(stopped);
       t.progress(false);
     }

@@ -83,7 +83,7 @@ describe('dpx tail over the real broker', { timeout: 120_000 }, () => {
 
     const got = lines(workers);
     expect(got).toHaveLength(TOTAL);
-    // Each line holds its own record's value (fetch answers' memory takes later answers once copied).
+    // Each line holds its own record's value (fetch answers' memory takes later answers once their lines are written).
     expect(got.filter((m) => (m.value as { order_id?: string } | null)?.order_id !== m.key).map((m) => m.key)).toEqual(['O-00000100']);
     for (const p of [0, 1, 2]) {
       const offsets = got.filter((m) => m.partition === p).map((m) => m.offset);
@@ -110,9 +110,10 @@ describe('dpx tail over the real broker', { timeout: 120_000 }, () => {
     expect(got.every((m) => m.partition === 2 && (m.value as { store_id: string }).store_id === 'WEB')).toBe(true);
   });
 
-  it('a limit with a rare filter: what waits between reads is what was read (fetch memory is reused only once copied)', async () => {
+  it('a limit with a rare filter: what waits between reads is what was read (fetch memory is reused only once written out)', async () => {
     // Records wait as runs while chunks of 256 are checked against the filter, and the client
-    // reads ahead meanwhile: had their fetch answer's memory been reused, they would show later answers' bytes.
+    // reads ahead meanwhile: had their fetch answer's memory been reused too early, they would
+    // show later answers' bytes.
     const args = [...product(), '--from', 'earliest', '--filter', "value.order_id LIKE '%999'", '--limit', '40', '--json'];
     for (const run of await Promise.all([dpx(args), dpx(args, 0)])) {
       expect(run.code, run.stderr).toBe(0);

@@ -601,6 +601,7 @@ export class KafkaClient {
       const req = this.fetchRequest(topic, meta, leader, asked, maxWaitMs, minBytes, maxBytes, partitionMaxBytes);
       r = await conn.send(ApiKey.Fetch, version, (w) => encodeFetch(w, version, req), {
         timeoutMs: this.requestTimeoutMs + maxWaitMs,
+        room: opts.raw === true,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
     }
@@ -608,7 +609,7 @@ export class KafkaClient {
     if (res.errorCode !== 0) throw errorFromCode(res.errorCode, { broker: conn.address, topic, what: 'fetch' });
     const parsed = this.ourPartitions(res, topic, meta, asked);
     // Ask for what comes next before decoding this lot: the broker sends while we decode.
-    const more = !opts.signal?.aborted && this.maybeReadAhead(topic, meta, leader, conn, version, parsed, r.buf, maxBytes, partitionMaxBytes, asked);
+    const more = !opts.signal?.aborted && this.maybeReadAhead(topic, meta, leader, conn, version, parsed, r.buf, maxBytes, partitionMaxBytes, asked, opts.raw === true);
     const fetched = this.decodeFetched(conn, r.buf, parsed, topic, asked, opts.raw === true);
     // A read-ahead goes with maxWaitMs 0; if it found nothing new, do the real (long-poll) fetch.
     if (readAhead && !more && maxWaitMs > 0 && fetched.every((f) => f.records.length === 0 && !f.batches?.length && f.errorCode === 0)) {
@@ -665,6 +666,7 @@ export class KafkaClient {
     maxBytes: number,
     partitionMaxBytes: number,
     asked: Map<number, number>,
+    raw: boolean,
   ): boolean {
     if (!this.readAheadEnabled || this.closed || !conn.isOpen) return false;
     let more = false;
@@ -679,7 +681,7 @@ export class KafkaClient {
     }
     if (!more) return false;
     const req = this.fetchRequest(topic, meta, leader, next, 0, 1, maxBytes, partitionMaxBytes);
-    const promise = conn.send(ApiKey.Fetch, version, (w) => encodeFetch(w, version, req), { timeoutMs: this.requestTimeoutMs });
+    const promise = conn.send(ApiKey.Fetch, version, (w) => encodeFetch(w, version, req), { timeoutMs: this.requestTimeoutMs, room: raw });
     promise.catch(NOOP); // consumed (and its error seen) only if the caller asks for these positions
     this.readAheads.set(leader, { key: `${topic}\u0000${maxBytes}\u0000${partitionMaxBytes}`, conn, version, promise, partitions: next });
     return true;
@@ -794,9 +796,14 @@ export class KafkaClient {
     return out;
   }
 
+  /** Free memory after fetch answers read with `raw` (see FramePool.carve), until they are recycled. */
+  get room(): { carve(memory: ArrayBufferLike, bytes: number): number } {
+    return this.frames;
+  }
+
   /**
    * The caller has copied what it keeps of these fetch answers (FetchedPartition.frame) and holds
-   * no view of them any more: their memory takes the next answers.
+   * no view of them (or of what it carved from their room) any more: their memory takes the next answers.
    */
   recycle(frames: Iterable<Buffer>): void {
     for (const f of frames) this.frames.giveBack(f);

@@ -55,6 +55,8 @@ export interface ConnectionOptions {
 interface Pending {
   apiKey: number;
   version: number;
+  /** The answer goes in a frame with room after it (see FramePool). */
+  room: boolean;
   flexibleHeader: boolean;
   resolve: (r: Reader) => void;
   reject: (e: Error) => void;
@@ -401,7 +403,7 @@ export class BrokerConnection {
     apiKey: ApiKeyValue,
     version: number,
     encode: (w: Writer) => void,
-    opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+    opts: { timeoutMs?: number; signal?: AbortSignal; room?: boolean } = {},
   ): Promise<Reader> {
     if (this.closed || !this.socket) {
       return Promise.reject(
@@ -420,7 +422,7 @@ export class BrokerConnection {
     const bytes = w.finish();
 
     return new Promise<Reader>((resolve, reject) => {
-      const p: Pending = { apiKey, version, flexibleHeader: flexibleResponseHeader(apiKey, version), resolve, reject, timer: null };
+      const p: Pending = { apiKey, version, room: opts.room === true, flexibleHeader: flexibleResponseHeader(apiKey, version), resolve, reject, timer: null };
       const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs;
       p.timer = setTimeout(() => {
         const e = new KafkaError(
@@ -534,7 +536,9 @@ export class BrokerConnection {
         this.onFrame(f);
         if (this.closed) return;
       } else {
-        this.frame = this.opts.frames ? this.opts.frames.take(size) : Buffer.allocUnsafeSlow(size);
+        // The answer's correlation id, when this read holds it, tells whether it wants room.
+        const room = len - pos >= 4 && this.pending.get(chunk.readInt32BE(pos))?.room === true;
+        this.frame = this.opts.frames ? this.opts.frames.take(size, room) : Buffer.allocUnsafeSlow(size);
         this.frameHave = 0;
       }
     }

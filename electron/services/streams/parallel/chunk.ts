@@ -1,8 +1,9 @@
 // Records as plain data that crosses to a worker thread cheaply: one byte array (keys, values and
-// header values, copied span by span from the fetch responses they are views of) and a table of
-// numbers per record. The byte array is shared memory (see ring.ts), the tables are small and
-// copied; nothing is copied per record on the way, and nothing is transferred: a detached
-// ArrayBuffer makes V8 throw away optimized code that assumed none ever would be.
+// header values) and tables of numbers per record, all in shared memory, so nothing is copied
+// per record on the way and nothing is transferred (a detached ArrayBuffer makes V8 throw away
+// optimized code that assumed none ever would be). The bytes are where a fetch answer put them
+// when it has room for the chunk's tables and output (see FramePool); otherwise they are copied
+// span by span into a buffer of the ring (see ring.ts).
 // Undecoded record batches (see runs.ts) are copied whole into the byte array, with a row in a
 // table of batches; their records' rows are filled where the chunk is processed (unpack.ts).
 import type { RecordBatch } from '../kafka/records';
@@ -111,9 +112,18 @@ export class ChunkBuilder {
   private base = 0;
   private open: { buf: ArrayBufferLike; start: number; end: number } | null = null;
 
+  /** In frame mode: the span of the frame the records are in. */
+  private lo = Infinity;
+  private hi = 0;
+
+  /**
+   * `frame`: the shared memory (a fetch answer, see FramePool) every record added is a view of;
+   * positions are then where the bytes are in it, and build() puts the chunk there when it can.
+   */
   constructor(
     capacity = 1024,
     private readonly tables: ChunkTables = chunkTables(capacity),
+    private readonly frame: SharedArrayBuffer | null = null,
   ) {
     this.recs = tables.recs;
     this.hdrs = tables.hdrs;
@@ -123,6 +133,13 @@ export class ChunkBuilder {
 
   /** Where bytes of a buffer, [off, end), will be in the chunk's data. */
   private place(buf: ArrayBufferLike, off: number, end: number): number {
+    if (this.frame !== null) {
+      if (buf !== this.frame) throw new Error('ChunkBuilder: a record outside the frame it was made for');
+      // Where it is in the frame: the chunk is built there, or [lo, hi) is copied whole.
+      if (off < this.lo) this.lo = off;
+      if (end > this.hi) this.hi = end;
+      return off;
+    }
     const open = this.open;
     if (open !== null && open.buf === buf && off >= open.start && off <= open.end + MAX_GAP) {
       if (end > open.end) open.end = end;
@@ -233,33 +250,90 @@ export class ChunkBuilder {
    * chunk); then the records' bytes, then room for the usual output (the value, ~170 bytes of
    * fields, keys and headers again).
    */
-  build(alloc: (bytes: number) => Buffer): Chunk {
-    const open = this.open;
-    const size = this.base + (open ? open.end - open.start : 0);
-    const nRecs = this.count * REC;
-    const nBatches = this.nBatches * BAT;
-    const nHdrs = this.nHdrs * HDR;
-    const tableBytes = (nRecs + nBatches) * 8 + Math.ceil(nHdrs / 2) * 8;
-    const region = alloc(tableBytes + size + outputRoom(size, this.count));
-    if (region.byteOffset % 8 !== 0) throw new Error('chunk buffers must be 8-byte aligned');
-    const memory = region.buffer;
-    let tableAt = region.byteOffset;
-    const recs = new Float64Array(memory, tableAt, nRecs);
-    recs.set(this.recs.subarray(0, nRecs));
-    tableAt += nRecs * 8;
-    const batches = new Float64Array(memory, tableAt, nBatches);
-    batches.set(this.batches.subarray(0, nBatches));
-    tableAt += nBatches * 8;
-    const hdrs = new Int32Array(memory, tableAt, nHdrs);
-    hdrs.set(this.hdrs.subarray(0, nHdrs));
-    const data = region.subarray(tableBytes);
+  build(alloc: (bytes: number) => Buffer, room?: FrameRoom): Chunk {
+    if (this.frame !== null) {
+      const inFrame = room ? this.buildInFrame(this.frame, room) : null;
+      if (inFrame) return inFrame;
+      // No room left in the frame: its span is copied like any other, positions moved with it.
+      this.rebase(-this.lo);
+      this.spans.push({ buf: this.frame, start: this.lo, end: this.hi });
+      this.base = this.hi - this.lo;
+    } else {
+      const open = this.open;
+      this.base += open ? open.end - open.start : 0;
+    }
+    const size = this.base;
+    const region = alloc(this.tableBytes() + size + outputRoom(size, this.count));
+    const data = region.subarray(this.tableBytes());
     let at = 0;
     for (const s of this.spans) {
       data.set(new Uint8Array(s.buf, s.start, s.end - s.start), at);
       at += s.end - s.start;
     }
+    return this.chunk(region, data, size);
+  }
+
+  /**
+   * The chunk where its records are: tables and output room carved from the frame's free room
+   * after the answer (see FramePool), nothing copied. Null when the frame has no room for it.
+   */
+  private buildInFrame(frame: SharedArrayBuffer, room: FrameRoom): Chunk | null {
+    const tables = this.tableBytes();
+    const out = outputRoom(this.hi - this.lo, this.count);
+    const at = room.carve(frame, tables + out);
+    if (at < 0) return null;
+    const end = at + tables + out;
+    return this.chunk(Buffer.from(frame, at, tables), Buffer.from(frame, 0, end), at + tables);
+  }
+
+  private tableBytes(): number {
+    return (this.count * REC + this.nBatches * BAT) * 8 + Math.ceil((this.nHdrs * HDR) / 2) * 8;
+  }
+
+  /** The chunk with its tables copied into `tables` (8-byte aligned): shared with a worker, which fills them in place. */
+  private chunk(tables: Buffer, data: Buffer, size: number): Chunk {
+    if (tables.byteOffset % 8 !== 0) throw new Error('chunk buffers must be 8-byte aligned');
+    const nRecs = this.count * REC;
+    const nBatches = this.nBatches * BAT;
+    const nHdrs = this.nHdrs * HDR;
+    const memory = tables.buffer;
+    let at = tables.byteOffset;
+    const recs = new Float64Array(memory, at, nRecs);
+    recs.set(this.recs.subarray(0, nRecs));
+    at += nRecs * 8;
+    const batches = new Float64Array(memory, at, nBatches);
+    batches.set(this.batches.subarray(0, nBatches));
+    at += nBatches * 8;
+    const hdrs = new Int32Array(memory, at, nHdrs);
+    hdrs.set(this.hdrs.subarray(0, nHdrs));
     return { count: this.count, data, size, recs, hdrs, keys: this.keys, batches };
   }
+
+  /** Moves every position of the tables by `delta` (records of batches get theirs when unpacked). */
+  private rebase(delta: number): void {
+    const recs = this.recs;
+    const hdrs = this.hdrs;
+    const batches = this.batches;
+    for (let j = 0; j < this.nBatches * BAT; j += BAT) {
+      batches[j + B_START]! += delta;
+      batches[j + B_END]! += delta;
+    }
+    const inBatch = new Uint8Array(this.count);
+    for (let j = 0; j < this.nBatches * BAT; j += BAT) inBatch.fill(1, batches[j + B_ROW]!, batches[j + B_ROW]! + batches[j + B_COUNT]!);
+    for (let i = 0; i < this.count; i++) {
+      if (inBatch[i]) continue;
+      const at = i * REC;
+      if (recs[at + R_KEY_LEN]! >= 0) recs[at + R_KEY]! += delta;
+      if (recs[at + R_VALUE_LEN]! >= 0) recs[at + R_VALUE]! += delta;
+    }
+    for (let j = 0; j < this.nHdrs * HDR; j += HDR) if (hdrs[j + 2]! >= 0) hdrs[j + 1]! += delta;
+  }
+}
+
+/** Free memory after the records of a read, where a chunk can be built (see FramePool.carve). */
+export interface FrameRoom {
+  /** Where `bytes` were taken in `memory` (8-byte aligned), or -1. */
+  carve(memory: ArrayBufferLike, bytes: number): number;
 }
 
 /** Room for a chunk's output: its input again and ~200 bytes a record. */

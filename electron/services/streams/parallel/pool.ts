@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { RecordRun } from '../runs';
 import type { TailProcessor } from '../tail';
-import { ChunkBuilder, chunkTables, type Chunk, type ChunkResult } from './chunk';
+import { ChunkBuilder, chunkTables, type Chunk, type ChunkResult, type FrameRoom } from './chunk';
 import type { ChunkProcessor, LineSpec } from './lines';
 import { ChunkRing } from './ring';
 import { WORKER_FLAG, type FromWorker, type ToWorker } from './worker';
@@ -21,18 +21,42 @@ abstract class RingProcessor {
   private readonly ring = new ChunkRing(RING_BYTES);
   private readonly tables = chunkTables();
 
-  prepare(runs: RecordRun[], count: number): Chunk {
-    const b = new ChunkBuilder(count, this.tables);
+  prepare(runs: RecordRun[], count: number, room?: FrameRoom): Chunk {
+    const b = new ChunkBuilder(count, this.tables, room ? frameOf(runs) : null);
     for (const run of runs) {
       if ('records' in run) for (const r of run.records) b.add(run.partition, r);
       else b.addBatch(run.partition, run.batch, run.first, run.count);
     }
-    return b.build((bytes) => this.ring.take(bytes));
+    let ringed = false;
+    const chunk = b.build((bytes) => {
+      ringed = true;
+      return this.ring.take(bytes);
+    }, room);
+    // Built in its frame: it still takes its turn in release().
+    if (!ringed) this.ring.pass();
+    return chunk;
   }
 
   release(): void {
     this.ring.release();
   }
+}
+
+/** The shared memory all of the runs' bytes are in (one fetch answer), if they are all in one. */
+function frameOf(runs: RecordRun[]): SharedArrayBuffer | null {
+  const first = runs[0];
+  if (!first) return null;
+  const memory = 'records' in first ? (first.records[0]?.value ?? first.records[0]?.key)?.buffer : first.batch.buf.buffer;
+  if (!(memory instanceof SharedArrayBuffer)) return null;
+  const inIt = (b: Buffer | null) => b === null || b.buffer === memory;
+  for (const run of runs) {
+    if (!('records' in run)) {
+      if (!inIt(run.batch.buf)) return null;
+      continue;
+    }
+    for (const r of run.records) if (!inIt(r.key) || !inIt(r.value) || !r.headers.every((h) => inIt(h.value))) return null;
+  }
+  return memory;
 }
 
 /** Chunks processed on the calling thread, one at a time. */

@@ -33,6 +33,11 @@ export class ChunkRing {
     return this.buf.subarray(start, start + n);
   }
 
+  /** A chunk that needed no buffer from here (built elsewhere) takes its turn in release() too. */
+  pass(): void {
+    this.live.push(null);
+  }
+
   /** Releases the oldest buffer taken. */
   release(): void {
     this.live.shift();

@@ -7,6 +7,7 @@ import type { Connection } from '../../catalog/workspace';
 import { resolveSecret } from '../../secrets';
 import { KafkaClient, KafkaError, type KafkaClientOptions } from '../kafka/client';
 import { SourceError } from '../tail';
+import type { FrameRoom } from '../parallel/chunk';
 import type { PartitionBatch, ReadOptions, RecordSource, Watermarks } from './record-source';
 
 type KafkaConnection = Extract<Connection, { type: 'kafka' }>;
@@ -110,6 +111,10 @@ export class KafkaSource implements RecordSource {
       if (e instanceof KafkaError && e.retriable) throw new SourceError(e.message, true);
       throw kafkaApiError(e);
     }
+  }
+
+  get room(): FrameRoom {
+    return this.client.room;
   }
 
   recycle(read: PartitionBatch[]): void {

@@ -1,6 +1,7 @@
 // Where a tail reads records from: a live Kafka topic or a capture file. Both give raw records
 // (bytes as stored) by partition and offset, so decoding, validation and filtering are shared.
 import type { RecordBatch } from '../kafka/records';
+import type { FrameRoom } from '../parallel/chunk';
 
 export interface SourceRecord {
   offset: number;
@@ -58,8 +59,11 @@ export interface RecordSource {
   read(positions: Map<number, number>, opts: ReadOptions): Promise<PartitionBatch[]>;
   /**
    * The caller has copied what it keeps of this read and holds no view of its records or batches
-   * any more: the source may reuse their memory. Optional for sources and for callers.
+   * (or of what it carved from `room`) any more: the source may reuse their memory. Optional for
+   * sources and for callers.
    */
   recycle?(read: PartitionBatch[]): void;
+  /** Free memory after what a read with `batches` gave, for the caller's own use until it recycles the read. */
+  readonly room?: FrameRoom;
   close(): Promise<void>;
 }

@@ -41,11 +41,29 @@ describe('FramePool', () => {
     expect(d.buffer).not.toBe(b.buffer);
   });
 
-  it('keeps at most two frames aside', () => {
+  it('keeps at most four frames aside', () => {
     const pool = new FramePool();
-    const frames = [pool.take(1000), pool.take(1000), pool.take(1000)];
+    const frames = Array.from({ length: 5 }, () => pool.take(1000));
     for (const f of frames) pool.giveBack(f);
-    const again = [pool.take(1000), pool.take(1000), pool.take(1000)].map((f) => f.buffer);
-    expect(again.filter((m) => frames.some((f) => f.buffer === m))).toHaveLength(2);
+    const again = Array.from({ length: 5 }, () => pool.take(1000).buffer);
+    expect(again.filter((m) => frames.some((f) => f.buffer === m))).toHaveLength(4);
+  });
+
+  it('carves the room after an answer asked with room, aligned, until it is used up or given back', () => {
+    const pool = new FramePool();
+    const plain = pool.take(1000);
+    expect(pool.carve(plain.buffer, 8)).toBe(-1);
+    const frame = pool.take(1001, true);
+    expect(frame.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const memory = frame.buffer;
+    expect(pool.carve(memory, 10)).toBe(1008);
+    expect(pool.carve(memory, 8)).toBe(1024);
+    expect(pool.carve(memory, memory.byteLength)).toBe(-1);
+    expect(pool.carve(new SharedArrayBuffer(64), 8)).toBe(-1);
+    pool.giveBack(frame);
+    expect(pool.carve(memory, 8)).toBe(-1); // not lent: nothing to carve
+    const again = pool.take(500, true);
+    expect(again.buffer).toBe(memory);
+    expect(pool.carve(memory, 8)).toBe(504);
   });
 });

@@ -5,7 +5,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RecordDecodeError, decodeRecordBatches, recordsOf, type RecordBatch } from '../../../../../../electron/services/streams/kafka/records';
-import { ChunkBuilder } from '../../../../../../electron/services/streams/parallel/chunk';
+import { FramePool } from '../../../../../../electron/services/streams/kafka/frame-pool';
+import { ChunkBuilder, type FrameRoom } from '../../../../../../electron/services/streams/parallel/chunk';
 import { compileSpec, lineProcessor } from '../../../../../../electron/services/streams/parallel/lines';
 import { batch, type TestRecord } from '../kafka/batch-bytes';
 
@@ -27,14 +28,23 @@ function batchesOf(buf: Buffer, from: number): RecordBatch[] {
   return raw;
 }
 
-/** The output of a chunk, for json and text. */
-function print(fill: (b: ChunkBuilder) => void): string[] {
+/** The output of a chunk, for json and text; `inFrame`: built in that shared memory when `room` has space there. */
+function print(fill: (b: ChunkBuilder) => void, inFrame?: { frame: SharedArrayBuffer; room: FrameRoom; where?: (data: Uint8Array) => void }): string[] {
   return (['json', 'text'] as const).map((output) => {
-    const b = new ChunkBuilder(4);
+    const b = new ChunkBuilder(4, undefined, inFrame?.frame ?? null);
     fill(b);
-    const result = lineProcessor(compileSpec({ output, format: 'auto', properties: null, filter: null }))(b.build(Buffer.allocUnsafeSlow));
+    const chunk = b.build(Buffer.allocUnsafeSlow, inFrame?.room);
+    inFrame?.where?.(chunk.data);
+    const result = lineProcessor(compileSpec({ output, format: 'auto', properties: null, filter: null }))(chunk);
     return Buffer.from(result.out).toString('utf8');
   });
+}
+
+/** A fetch answer as it arrives: in a frame of shared memory with room after it (see FramePool). */
+function answer(bytes: Buffer, pool = new FramePool()): Buffer {
+  const frame = pool.take(bytes.length, true);
+  bytes.copy(frame);
+  return frame;
 }
 
 describe('undecoded batches in a chunk', () => {
@@ -70,6 +80,50 @@ describe('undecoded batches in a chunk', () => {
       b.addBatch(1, first!, 112, 8);
     });
     expect(mixed).toEqual(expected);
+  });
+
+  it('print the same when built where they arrived (in the answer\'s room), or copied when it has none', () => {
+    const plain = frame.subarray(0, frame.length);
+    const raw = batchesOf(plain, 104).filter((x) => x.buf === plain); // the gzip batch decompresses elsewhere
+    const expected = print((b) => {
+      for (const x of raw) b.addBatch(3, x, x.first, x.lastOffset + 1 - x.first);
+    });
+    const pool = new FramePool();
+    const arrived = answer(frame, pool);
+    const inFrame = batchesOf(arrived, 104).filter((x) => x.buf === arrived);
+    const fill = (b: ChunkBuilder) => {
+      for (const x of inFrame) b.addBatch(3, x, x.first, x.lastOffset + 1 - x.first);
+    };
+    const memory = arrived.buffer as SharedArrayBuffer;
+    let places: ArrayBufferLike[] = [];
+    const where = (data: Uint8Array) => places.push(data.buffer);
+    expect(print(fill, { frame: memory, room: pool, where })).toEqual(expected);
+    expect(places).toEqual([memory, memory]);
+    places = [];
+    expect(print(fill, { frame: memory, room: { carve: () => -1 }, where })).toEqual(expected);
+    expect(places.every((p) => p !== memory)).toBe(true);
+  });
+
+  it('print the same in the answer\'s room when a line outgrows the room it was given', () => {
+    // Keys of control characters print six bytes per byte: far more than the room a record gets.
+    const big = (i: number): TestRecord => ({ offsetDelta: i, timestampDelta: i, key: '\u0001'.repeat(400), value: JSON.stringify({ i }), headers: [['h', '\u0002'.repeat(300)]] });
+    const bytes = batch({ baseOffset: 0, baseTimestamp: T0, records: [0, 1, 2].map(big) });
+    const plainBatches = batchesOf(bytes, 0);
+    const expected = print((b) => {
+      for (const r of recordsOf(plainBatches[0]!)) b.add(0, r);
+    });
+    const pool = new FramePool();
+    const arrived = answer(bytes, pool);
+    const [inFrame] = batchesOf(arrived, 0);
+    const memory = arrived.buffer as SharedArrayBuffer;
+    expect(print((b) => b.addBatch(0, inFrame!, 0, 3), { frame: memory, room: pool })).toEqual(expected);
+    // Decoded records in the frame too (views of it), and a builder refuses a record from elsewhere.
+    for (const room of [pool, { carve: () => -1 }]) {
+      expect(print((b) => {
+        for (const r of recordsOf(inFrame!)) b.add(0, r);
+      }, { frame: memory, room })).toEqual(expected);
+    }
+    expect(() => new ChunkBuilder(1, undefined, memory).add(0, recordsOf(plainBatches[0]!)[0]!)).toThrow(/outside the frame/);
   });
 
   it('report a batch that holds fewer records than it claims', () => {
