@@ -348,7 +348,10 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
   const release = () => {
     processor.release();
     released++;
-    while (recycling.length && recycling[0]!.after <= released) o.source.recycle?.(recycling.shift()!.read);
+    while (recycling.length && recycling[0]!.after <= released) {
+      const { read } = recycling.shift()!;
+      o.source.recycle?.(read);
+    }
   };
   const submit = () => {
     while (ready.length && queue.length < processor.depth) {
@@ -383,7 +386,7 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
         }
         // A read starts only once nothing of the last one waits to be prepared (above): all of it is
         // in chunks, and its memory may take later answers once they are written out.
-        if (copied) recycling.push({ read: copied, after: prepared });
+        if (copied && o.source.recycle) recycling.push({ read: copied, after: prepared });
         copied = null;
         const batches = await t.read(active, signal);
         if (batches === null || signal.aborted) continue;
