@@ -22,8 +22,8 @@ const FORMAT = 1;
 /** A descriptor, or the workspace file itself (its value only: it is checked on every run, see loadWorkspace). */
 export type CachedKind = DescriptorKind | 'workspace';
 
-export interface CachedDescriptor {
-  kind: CachedKind;
+export interface CachedDescriptor<K extends CachedKind = CachedKind> {
+  kind: K;
   /** The document as the schema check gave it. */
   doc: unknown;
   source: YamlSource;
@@ -58,8 +58,8 @@ export class DescriptorCache {
     return st ? new DescriptorCache(join(appDataDir(), 'descriptor-cache'), `${code}:${st.size}:${st.mtimeMs}`) : null;
   }
 
-  /** What was kept for this file as it is now, or null. */
-  async get(file: string): Promise<{ hit: CachedDescriptor | null; stamp: string | null }> {
+  /** What was kept for this file as it is now, if it is of one of these kinds, or null. */
+  async get<K extends CachedKind>(file: string, kinds: readonly K[]): Promise<{ hit: CachedDescriptor<K> | null; stamp: string | null }> {
     const stamp = await stampOf(file);
     if (!stamp) return { hit: null, stamp };
     const text = await readFile(this.pathOf(file), 'utf8').catch(() => null);
@@ -71,7 +71,8 @@ export class DescriptorCache {
       return { hit: null, stamp };
     }
     if (e.format !== FORMAT || e.build !== this.build || e.file !== file || e.stamp !== stamp) return { hit: null, stamp };
-    return { hit: { kind: e.kind, doc: e.doc, source: linesSource(file, e.value, e.lines) }, stamp };
+    if (!(kinds as readonly CachedKind[]).includes(e.kind)) return { hit: null, stamp };
+    return { hit: { kind: e.kind as K, doc: e.doc, source: linesSource(file, e.value, e.lines) }, stamp };
   }
 
   /** Keeps a valid descriptor read from the file as it was at `stamp`. Best effort: a cache that cannot be written is skipped. */

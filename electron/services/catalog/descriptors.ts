@@ -26,7 +26,8 @@ export interface LoadedDescriptors {
 /** Issues listed per invalid file; the rest are counted, so one bad file cannot flood the panel. */
 const MAX_ISSUES_PER_FILE = 10;
 
-export type DescriptorKind = 'product' | 'contract';
+const DESCRIPTOR_KINDS = ['product', 'contract'] as const;
+export type DescriptorKind = (typeof DESCRIPTOR_KINDS)[number];
 
 function kindOf(value: unknown, file: string): DescriptorKind | null {
   const kind = (value as { kind?: unknown } | null)?.kind;
@@ -70,8 +71,7 @@ export async function loadDescriptors(ws: Workspace, cache: DescriptorCache | nu
   }
   const reads = await Promise.all(
     ws.descriptorFiles.map(async (d) => {
-      const kept = cache ? await cache.get(d.file) : { hit: null, stamp: null };
-      if (kept.hit?.kind === 'workspace') kept.hit = null;
+      const kept = cache ? await cache.get(d.file, DESCRIPTOR_KINDS) : { hit: null, stamp: null };
       return { kept, read: kept.hit ? null : await readYaml(d.file) };
     }),
   );
@@ -82,7 +82,7 @@ export async function loadDescriptors(ws: Workspace, cache: DescriptorCache | nu
     else out.contracts.push({ doc: doc as OdcsDocument, source });
   };
   for (const { kept, read } of reads) {
-    if (kept.hit && kept.hit.kind !== 'workspace') {
+    if (kept.hit) {
       add(kept.hit.kind, kept.hit.doc, kept.hit.source);
       continue;
     }

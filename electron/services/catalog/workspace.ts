@@ -133,8 +133,8 @@ export async function loadWorkspace(pathArg: string, cache: DescriptorCache | nu
  * and the environment's values apply on every run.
  */
 async function readWorkspaceYaml(file: string, cache: DescriptorCache | null): Promise<YamlSource> {
-  const kept = cache ? await cache.get(file) : null;
-  if (kept?.hit?.kind === 'workspace') return kept.hit.source;
+  const kept = cache ? await cache.get(file, ['workspace']) : null;
+  if (kept?.hit) return kept.hit.source;
   const read = await readYaml(file);
   if (!read.ok) throw new ApiError('WORKSPACE_UNREADABLE', `${file}${read.line ? `:${read.line}` : ''}: ${read.message}`, { file, line: read.line });
   if (cache && kept?.stamp && !findLiteralSecret(read.source.value, [])) await cache.put(file, kept.stamp, 'workspace', null, read.source);

@@ -14,7 +14,8 @@ import type { RecordValidator } from '../quality/record-validator';
 import type { CaptureWriter } from './capture/capture-writer';
 import type { ValueDecoder } from './decode';
 import { toMessage, type MessageFilter } from './message';
-import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type Chunk, type ChunkResult, type FrameRoom } from './parallel/chunk';
+import type { FrameRoom } from './kafka/frame-pool';
+import { CHECKED, MATCHED, PASSED, REC, R_OFFSET, R_PARTITION, R_VALUE_LEN, type Chunk, type ChunkResult } from './parallel/chunk';
 import { runEnd, runLength, runsOf, splitRun, type RecordRun } from './runs';
 import type { PartitionBatch, RecordSource, Watermarks } from './sources/record-source';
 
@@ -113,7 +114,7 @@ class TailState {
   /**
    * Ask the source for undecoded record batches: a processor copies them whole. Not with a
    * capture (it keeps records) or a time range (its stop rule reads each record's time). Then
-   * nothing of a read is kept but the processor's copies.
+   * nothing of a read is kept but the processor's chunks.
    */
   readonly batches: boolean;
 
@@ -366,7 +367,7 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
   const reader = (async () => {
     let taken = 0;
     /** The last read, when nothing but the processor's chunks of it is kept (see TailState.batches). */
-    let copied: PartitionBatch[] | null = null;
+    let lastRead: PartitionBatch[] | null = null;
     try {
       while (!signal.aborted) {
         prepare();
@@ -386,11 +387,11 @@ async function runProcessed(o: TailOptions, processor: TailProcessor): Promise<T
         }
         // A read starts only once nothing of the last one waits to be prepared (above): all of it is
         // in chunks, and its memory may take later answers once they are written out.
-        if (copied && o.source.recycle) recycling.push({ read: copied, after: prepared });
-        copied = null;
+        if (lastRead && o.source.recycle) recycling.push({ read: lastRead, after: prepared });
+        lastRead = null;
         const batches = await t.read(active, signal);
         if (batches === null || signal.aborted) continue;
-        if (t.batches) copied = batches;
+        if (t.batches) lastRead = batches;
         for (const batch of batches) {
           marks.set(batch.partition, { low: batch.low, high: batch.high });
           const stopAt = o.toEnd ? end.get(batch.partition)! : Infinity;

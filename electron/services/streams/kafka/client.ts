@@ -17,7 +17,7 @@ import { isIP } from 'node:net';
 import { BrokerConnection } from './connection';
 import type { TlsOptions } from './connection';
 import { ErrorCodes, KafkaError, errorFromCode, needsMetadataRefresh } from './errors';
-import { FramePool } from './frame-pool';
+import { FramePool, type FrameRoom } from './frame-pool';
 import { ProtocolDecodeError } from './protocol/decoder';
 import type { Reader } from './protocol/decoder';
 import {
@@ -797,7 +797,7 @@ export class KafkaClient {
   }
 
   /** Free memory after fetch answers read with `raw` (see FramePool.carve), until they are recycled. */
-  get room(): { carve(memory: ArrayBufferLike, bytes: number): number } {
+  get room(): FrameRoom {
     return this.frames;
   }
 

@@ -15,13 +15,19 @@ const ROOM_FACTOR = 3;
 /** Frames kept for reuse: answers being read ahead, and those whose chunks are still being written out. */
 const MAX_SPARE = 4;
 
+/** Free memory after the records of a read, where a chunk can be built (see FramePool.carve). */
+export interface FrameRoom {
+  /** Where `bytes` were taken in `memory` (8-byte aligned), or -1. */
+  carve(memory: ArrayBufferLike, bytes: number): number;
+}
+
 interface Loan {
   frame: Buffer;
   /** Where the free room after the answer starts (8-byte aligned); 0 for a frame without room. */
   roomAt: number;
 }
 
-export class FramePool {
+export class FramePool implements FrameRoom {
   private readonly spare: SharedArrayBuffer[] = [];
   /** The loan of each buffer lent out: only its very frame is taken back (see giveBack). */
   private readonly lent = new WeakMap<SharedArrayBuffer, Loan>();

@@ -6,6 +6,7 @@
 // span by span into a buffer of the ring (see ring.ts).
 // Undecoded record batches (see runs.ts) are copied whole into the byte array, with a row in a
 // table of batches; their records' rows are filled where the chunk is processed (unpack.ts).
+import type { FrameRoom } from '../kafka/frame-pool';
 import type { RecordBatch } from '../kafka/records';
 import type { SourceRecord } from '../sources/record-source';
 
@@ -328,12 +329,6 @@ export class ChunkBuilder {
     }
     for (let j = 0; j < this.nHdrs * HDR; j += HDR) if (hdrs[j + 2]! >= 0) hdrs[j + 1]! += delta;
   }
-}
-
-/** Free memory after the records of a read, where a chunk can be built (see FramePool.carve). */
-export interface FrameRoom {
-  /** Where `bytes` were taken in `memory` (8-byte aligned), or -1. */
-  carve(memory: ArrayBufferLike, bytes: number): number;
 }
 
 /** Room for a chunk's output: its input again and ~200 bytes a record. */

@@ -7,7 +7,7 @@ import type { Connection } from '../../catalog/workspace';
 import { resolveSecret } from '../../secrets';
 import { KafkaClient, KafkaError, type KafkaClientOptions } from '../kafka/client';
 import { SourceError } from '../tail';
-import type { FrameRoom } from '../parallel/chunk';
+import type { FrameRoom } from '../kafka/frame-pool';
 import type { PartitionBatch, ReadOptions, RecordSource, Watermarks } from './record-source';
 
 type KafkaConnection = Extract<Connection, { type: 'kafka' }>;

@@ -1,7 +1,7 @@
 // Where a tail reads records from: a live Kafka topic or a capture file. Both give raw records
 // (bytes as stored) by partition and offset, so decoding, validation and filtering are shared.
 import type { RecordBatch } from '../kafka/records';
-import type { FrameRoom } from '../parallel/chunk';
+import type { FrameRoom } from '../kafka/frame-pool';
 
 export interface SourceRecord {
   offset: number;

@@ -5,8 +5,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RecordDecodeError, decodeRecordBatches, recordsOf, type RecordBatch } from '../../../../../../electron/services/streams/kafka/records';
-import { FramePool } from '../../../../../../electron/services/streams/kafka/frame-pool';
-import { ChunkBuilder, type FrameRoom } from '../../../../../../electron/services/streams/parallel/chunk';
+import { FramePool, type FrameRoom } from '../../../../../../electron/services/streams/kafka/frame-pool';
+import { ChunkBuilder } from '../../../../../../electron/services/streams/parallel/chunk';
 import { compileSpec, lineProcessor } from '../../../../../../electron/services/streams/parallel/lines';
 import { batch, type TestRecord } from '../kafka/batch-bytes';
 
